@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.h - every difference between the kernels nfipsec supports
+ * (Debian's 6.1 and 6.12 LTS) lives here, and nowhere else.  Kbuild
+ * force-includes this header in every object (-include), so core files
+ * carry no version checks and call the nfipsec_* spellings below.
+ */
+#ifndef _NFIPSEC_COMPAT_H
+#define _NFIPSEC_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/kconfig.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "nfipsec supports Linux 6.1 and later"
+#endif
+
+/*
+ * register_net_sysctl() became a macro over register_net_sysctl_sz() in
+ * 6.6, taking ARRAY_SIZE() of its argument, which does not work on the
+ * per-namespace copies we kmemdup().  Callers pass the entry count.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define nfipsec_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define nfipsec_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#endif
+
+/*
+ * Internal functions the KUnit module (kmod/test/) calls.  Exported in a
+ * namespace of their own, and only from kernels built with KUnit, so
+ * production builds export nothing.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define NFIPSEC_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, NFIPSEC_KUNIT)
+#else
+#define NFIPSEC_EXPORT_FOR_KUNIT(sym)
+#endif
+
+#endif /* _NFIPSEC_COMPAT_H */

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netns.c - creation and teardown of the per-namespace state.
+ *
+ * Init is a straight line with unwind labels; exit undoes it in reverse.
+ * A namespace cannot exit while one of its PF_KEY sockets is open (the
+ * socket holds a reference on it), so exit finds no sockets.
+ */
+#include <linux/module.h>
+#include <net/net_namespace.h>
+
+#include "netns.h"
+#include "pfkey_sock.h"
+#include "proc.h"
+
+unsigned int nfipsec_net_id __read_mostly;
+
+static int __net_init nfipsec_net_init(struct net *net)
+{
+	struct nfipsec_net *nn = nfipsec_net(net);
+	int err;
+
+	nn->net = net;
+	mutex_init(&nn->sock_lock);
+	mutex_init(&nn->cfg_lock);
+	INIT_HLIST_HEAD(&nn->socks);
+	atomic_set(&nn->sock_count, 0);
+
+	err = nfipsec_stats_init(&nn->stats);
+	if (err)
+		return err;
+	err = nfipsec_sysctl_net_init(net, &nn->sysctl);
+	if (err)
+		goto err_stats;
+	err = nfipsec_proc_net_init(net);
+	if (err)
+		goto err_sysctl;
+	err = nfipsec_pfkey_proc_init(net);
+	if (err)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	nfipsec_proc_net_exit(net);
+err_sysctl:
+	nfipsec_sysctl_net_exit(&nn->sysctl);
+err_stats:
+	nfipsec_stats_exit(&nn->stats);
+	return err;
+}
+
+static void __net_exit nfipsec_net_exit(struct net *net)
+{
+	struct nfipsec_net *nn = nfipsec_net(net);
+
+	WARN_ON(!hlist_empty(&nn->socks));
+	nfipsec_pfkey_proc_exit(net);
+	nfipsec_proc_net_exit(net);
+	nfipsec_sysctl_net_exit(&nn->sysctl);
+	nfipsec_stats_exit(&nn->stats);
+}
+
+static struct pernet_operations nfipsec_net_ops = {
+	.init	= nfipsec_net_init,
+	.exit	= nfipsec_net_exit,
+	.id	= &nfipsec_net_id,
+	.size	= sizeof(struct nfipsec_net),
+};
+
+int nfipsec_netns_init(void)
+{
+	return register_pernet_subsys(&nfipsec_net_ops);
+}
+
+void nfipsec_netns_exit(void)
+{
+	unregister_pernet_subsys(&nfipsec_net_ops);
+}
