@@ -235,7 +235,7 @@ int pfkey_ext_check(const void *p, size_t bytes, struct pfkey_verdict *v)
 
 	switch (r->kind) {
 	case EK_FIXED:
-		if (bytes != DIV_ROUND_UP(r->min, 8) * 8)
+		if (bytes != DIV_ROUND_UP((size_t)r->min, 8) * 8)
 			return reject(v, EINVAL, r->malformed, type);
 		break;
 	case EK_VAR:
@@ -478,6 +478,7 @@ int pfkey_parse(const void *buf, size_t len, struct pfkey_msg *m,
 	const u8 *p = buf;
 	size_t off;
 	u64 missing;
+	u16 diag;
 	int err;
 
 	memset(m, 0, sizeof(*m));
@@ -488,8 +489,8 @@ int pfkey_parse(const void *buf, size_t len, struct pfkey_msg *m,
 	r = &msg_rules[m->hdr->sadb_msg_type];
 	if (!r->from_user)
 		return reject(v, EOPNOTSUPP, SADB_X_DIAGNOSTIC_UNKNOWN_MSG, 0);
-	if (!satype_ok(r->satype, m->hdr->sadb_msg_satype, &v->diag))
-		return reject(v, EINVAL, v->diag, 0);
+	if (!satype_ok(r->satype, m->hdr->sadb_msg_satype, &diag))
+		return reject(v, EINVAL, diag, 0);
 	if (r->raw)
 		return 0;
 

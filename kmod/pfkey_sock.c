@@ -194,6 +194,8 @@ int pfkey_send_error(struct sock *sk, const struct sadb_msg *req, int err,
 
 	hdr = skb_put(skb, sizeof(*hdr));
 	*hdr = *req;
+	/* Always a well-formed v2 reply, even to a request that was not. */
+	hdr->sadb_msg_version = PF_KEY_V2;
 	hdr->sadb_msg_errno = err;
 	hdr->sadb_msg_len = sizeof(*hdr) / 8;
 	hdr->sadb_x_msg_diagnostic = diag;
