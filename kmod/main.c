@@ -34,6 +34,8 @@ static void __exit nfipsec_exit(void)
 {
 	nfipsec_pfkey_sock_exit();
 	nfipsec_netns_exit();
+	/* SAs are freed through call_rcu(): wait for the last of them. */
+	rcu_barrier();
 	pr_info("nfipsec unloaded\n");
 }
 

@@ -12,6 +12,7 @@
 #include "netns.h"
 #include "pfkey_sock.h"
 #include "proc.h"
+#include "pfkey_sa.h"
 
 unsigned int nfipsec_net_id __read_mostly;
 
@@ -29,9 +30,12 @@ static int __net_init nfipsec_net_init(struct net *net)
 	err = nfipsec_stats_init(&nn->stats);
 	if (err)
 		return err;
-	err = nfipsec_sysctl_net_init(net, &nn->sysctl);
+	err = nfipsec_sadb_init(&nn->sadb, &nfipsec_pfkey_sadb_ops, nn);
 	if (err)
 		goto err_stats;
+	err = nfipsec_sysctl_net_init(net, &nn->sysctl);
+	if (err)
+		goto err_sadb;
 	err = nfipsec_proc_net_init(net);
 	if (err)
 		goto err_sysctl;
@@ -44,6 +48,8 @@ err_proc:
 	nfipsec_proc_net_exit(net);
 err_sysctl:
 	nfipsec_sysctl_net_exit(&nn->sysctl);
+err_sadb:
+	nfipsec_sadb_destroy(&nn->sadb);
 err_stats:
 	nfipsec_stats_exit(&nn->stats);
 	return err;
@@ -57,6 +63,7 @@ static void __net_exit nfipsec_net_exit(struct net *net)
 	nfipsec_pfkey_proc_exit(net);
 	nfipsec_proc_net_exit(net);
 	nfipsec_sysctl_net_exit(&nn->sysctl);
+	nfipsec_sadb_destroy(&nn->sadb);
 	nfipsec_stats_exit(&nn->stats);
 }
 

@@ -14,6 +14,7 @@
 
 #include "sysctl.h"
 #include "stats.h"
+#include "sadb.h"
 
 struct nfipsec_net {
 	struct net *net;
@@ -34,6 +35,7 @@ struct nfipsec_net {
 	 */
 	struct mutex cfg_lock;
 
+	struct nfipsec_sadb sadb;
 	struct nfipsec_sysctl sysctl;
 	struct nfipsec_stats stats;
 };

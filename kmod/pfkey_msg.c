@@ -20,6 +20,7 @@
 #include "netns.h"
 #include "pfkey_msg.h"
 #include "pfkey_sock.h"
+#include "pfkey_sa.h"
 
 /* SADB_X_PROMISC: set or clear the flag, or echo an embedded message. */
 static int handle_promisc(struct sock *sk, const struct pfkey_msg *m,
@@ -76,10 +77,17 @@ static int handle_options(struct sock *sk, const struct pfkey_msg *m,
 	return pfkey_broadcast(sock_net(sk), skb, PFKEY_TO_ONE, sk, 0, GFP_KERNEL);
 }
 
-static const pfkey_handler_t handlers[PFKEY_MSG_SLOTS] = {
+static const pfkey_handler_t socket_handlers[PFKEY_MSG_SLOTS] = {
 	[SADB_X_PROMISC]		= handle_promisc,
 	[SADB_X_NFIPSEC_OPTIONS]	= handle_options,
 };
+
+static pfkey_handler_t handler_for(u8 type)
+{
+	if (type <= SADB_MAX && nfipsec_pfkey_sa_handlers[type])
+		return nfipsec_pfkey_sa_handlers[type];
+	return type < PFKEY_MSG_SLOTS ? socket_handlers[type] : NULL;
+}
 
 int pfkey_msg_process(struct sock *sk, struct sk_buff *skb)
 {
@@ -96,7 +104,7 @@ int pfkey_msg_process(struct sock *sk, struct sk_buff *skb)
 	err = pfkey_parse(skb->data, skb->len, &m, &v);
 	if (!err) {
 		nfipsec_stats_msg(&nn->stats, hdr->sadb_msg_type);
-		h = handlers[hdr->sadb_msg_type];
+		h = handler_for(hdr->sadb_msg_type);
 		if (h) {
 			mutex_lock(&nn->cfg_lock);
 			err = h(sk, &m, &v);

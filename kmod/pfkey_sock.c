@@ -130,6 +130,13 @@ static int deliver_one(struct nfipsec_net *nn, struct sk_buff *skb,
 	return 0;
 }
 
+/* Sockets that asked for nfipsec's extensions get the richer copy. */
+static struct sk_buff *variant(const struct pfkey_sock *pfk, struct sk_buff *plain,
+			       struct sk_buff *ext)
+{
+	return ext && (READ_ONCE(pfk->options) & SADB_X_NFIPSEC_OPT_EXT) ? ext : plain;
+}
+
 static bool wants(const struct pfkey_sock *pfk, enum pfkey_dest dest, u8 satype)
 {
 	switch (dest) {
@@ -142,26 +149,29 @@ static bool wants(const struct pfkey_sock *pfk, enum pfkey_dest dest, u8 satype)
 	}
 }
 
-int pfkey_broadcast(struct net *net, struct sk_buff *skb, enum pfkey_dest dest,
-		    struct sock *one, u8 satype, gfp_t gfp)
+int pfkey_broadcast2(struct net *net, struct sk_buff *skb, struct sk_buff *ext,
+		     enum pfkey_dest dest, struct sock *one, u8 satype, gfp_t gfp)
 {
 	struct nfipsec_net *nn = nfipsec_net(net);
 	bool delivered = false, full = false;
 	struct sock *sk;
 	int err = 0;
 
-	if (!skb)
+	if (!skb) {
+		kfree_skb(ext);
 		return -ENOMEM;
+	}
 
 	rcu_read_lock();
 	sk_for_each_rcu(sk, &nn->socks) {
 		struct pfkey_sock *pfk = pfkey_sk(sk);
+		struct sk_buff *mine = variant(pfk, skb, ext);
 
 		if (READ_ONCE(pfk->promisc))
-			deliver_one(nn, skb, sk, GFP_ATOMIC);
+			deliver_one(nn, mine, sk, GFP_ATOMIC);
 		if (sk == one || !wants(pfk, dest, satype))
 			continue;
-		if (deliver_one(nn, skb, sk, GFP_ATOMIC) == 0)
+		if (deliver_one(nn, mine, sk, GFP_ATOMIC) == 0)
 			delivered = true;
 		else
 			full = true;
@@ -172,9 +182,16 @@ int pfkey_broadcast(struct net *net, struct sk_buff *skb, enum pfkey_dest dest,
 	if (dest == PFKEY_TO_REGISTERED && !delivered)
 		err = full ? -ENOBUFS : -ESRCH;
 	if (one)
-		err = deliver_one(nn, skb, one, gfp);
+		err = deliver_one(nn, variant(pfkey_sk(one), skb, ext), one, gfp);
 	kfree_skb(skb);
+	kfree_skb(ext);
 	return err;
+}
+
+int pfkey_broadcast(struct net *net, struct sk_buff *skb, enum pfkey_dest dest,
+		    struct sock *one, u8 satype, gfp_t gfp)
+{
+	return pfkey_broadcast2(net, skb, NULL, dest, one, satype, gfp);
 }
 
 int pfkey_send_error(struct sock *sk, const struct sadb_msg *req, int err,

@@ -8,6 +8,7 @@
 
 #include <linux/mutex.h>
 #include <net/sock.h>
+#include "nfipsec.h"
 
 struct pfkey_dump;
 
@@ -48,6 +49,20 @@ enum pfkey_dest {
  */
 int pfkey_broadcast(struct net *net, struct sk_buff *skb, enum pfkey_dest dest,
 		    struct sock *one, u8 satype, gfp_t gfp);
+
+/*
+ * The same with two versions of one message: sockets that enabled
+ * SADB_X_NFIPSEC_OPT_EXT receive @ext, the others @skb.  Both consumed;
+ * @ext may be NULL.
+ */
+int pfkey_broadcast2(struct net *net, struct sk_buff *skb, struct sk_buff *ext,
+		     enum pfkey_dest dest, struct sock *one, u8 satype, gfp_t gfp);
+
+/* Whether @sk asked for nfipsec's extensions. */
+static inline bool pfkey_wants_ext(struct sock *sk)
+{
+	return READ_ONCE(pfkey_sk(sk)->options) & SADB_X_NFIPSEC_OPT_EXT;
+}
 
 /*
  * A reply carrying only the base header of @req, with errno and

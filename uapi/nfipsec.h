@@ -148,6 +148,29 @@
 #define SADB_X_AALG_AES_CMAC		250
 
 /* ---------------------------------------------------------------------- */
+/* KAME sadb_sa_flags bits                                                 */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * setkey(8)'s -f and -R options travel in sadb_sa_flags as KAME defined
+ * them; ipsec-tools' setkey sends them on Linux too (af_key ignores them).
+ * nfipsec honours them.  They do not overlap Linux's SADB_SAFLAGS_* bits
+ * except SADB_X_EXT_OLD, which only the obsolete esp-old/ah-old use.
+ */
+#ifndef SADB_X_EXT_PMASK
+#define SADB_X_EXT_NONE		0x0000	/* new format */
+#define SADB_X_EXT_OLD		0x0001	/* old format (RFC 1827/1826) */
+#define SADB_X_EXT_IV4B		0x0010	/* 4-byte IV */
+#define SADB_X_EXT_DERIV	0x0020	/* DES derived IV */
+#define SADB_X_EXT_CYCSEQ	0x0040	/* sequence numbers may cycle */
+#define SADB_X_EXT_PSEQ		0x0000	/* ESP padding 1, 2, 3... (RFC 4303) */
+#define SADB_X_EXT_PRAND	0x0100	/* random ESP padding */
+#define SADB_X_EXT_PZERO	0x0200	/* zero ESP padding */
+#define SADB_X_EXT_PMASK	0x0300	/* mask of the padding choice */
+#define SADB_X_EXT_RAWCPI	0x0080	/* IPComp: the SPI is the CPI on the wire */
+#endif
+
+/* ---------------------------------------------------------------------- */
 /* Extensions and messages beyond Linux's                                  */
 /* ---------------------------------------------------------------------- */
 
