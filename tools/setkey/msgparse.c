@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msgparse.c - walking the extensions of a message from the kernel.
+ *
+ * Printers index extensions by type and trust nothing else: each length
+ * is checked against the message before anything reads it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "msgbuf.h"
+#include "msgparse.h"
+
+int pfk_split(const void *buf, size_t len, struct pfk_msg *m, char *err,
+	      size_t errlen)
+{
+	const uint8_t *p = buf;
+	size_t off, mlen;
+
+	memset(m, 0, sizeof(*m));
+	if (len < sizeof(struct sadb_msg)) {
+		snprintf(err, errlen, "message of %zu bytes is shorter than its header",
+			 len);
+		return -1;
+	}
+	m->hdr = buf;
+	mlen = (size_t)m->hdr->sadb_msg_len * 8;
+	if (mlen < sizeof(struct sadb_msg) || mlen > len) {
+		snprintf(err, errlen, "sadb_msg_len %u does not match the %zu bytes "
+			 "received", m->hdr->sadb_msg_len, len);
+		return -1;
+	}
+	m->len = mlen;
+	for (off = sizeof(struct sadb_msg); off < mlen; ) {
+		const struct sadb_ext *e = (const void *)(p + off);
+		size_t elen;
+
+		if (mlen - off < sizeof(*e)) {
+			snprintf(err, errlen, "truncated extension header at offset %zu", off);
+			return -1;
+		}
+		elen = (size_t)e->sadb_ext_len * 8;
+		if (!elen || elen > mlen - off) {
+			snprintf(err, errlen, "extension %u at offset %zu has a bad length "
+				 "(%u)", e->sadb_ext_type, off, e->sadb_ext_len);
+			return -1;
+		}
+		if (e->sadb_ext_type < PFK_EXT_SLOTS && !m->ext[e->sadb_ext_type]) {
+			m->ext[e->sadb_ext_type] = e;
+			m->extlen[e->sadb_ext_type] = elen;
+		}
+		off += elen;
+	}
+	return 0;
+}
+
+const struct sockaddr *pfk_addr(const struct pfk_msg *m, unsigned int type)
+{
+	const struct sadb_address *a = m->ext[type];
+	const struct sockaddr *sa;
+	size_t need;
+
+	if (!a || m->extlen[type] < sizeof(*a) + sizeof(sa->sa_family))
+		return NULL;
+	sa = (const void *)(a + 1);
+	need = sockaddr_len(sa->sa_family);
+	if (!need || sizeof(*a) + need > m->extlen[type])
+		return NULL;
+	return sa;
+}
