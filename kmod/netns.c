@@ -36,6 +36,7 @@ static int __net_init nfipsec_net_init(struct net *net)
 	err = nfipsec_sysctl_net_init(net, &nn->sysctl);
 	if (err)
 		goto err_sadb;
+	nn->sadb.larval_lifetime = &nn->sysctl.larval_lifetime;
 	err = nfipsec_proc_net_init(net);
 	if (err)
 		goto err_sysctl;

@@ -371,6 +371,7 @@ struct sa_dump {
 	struct nfipsec_sadb *db;
 	u8 proto;			/* 0: every type */
 	bool started;
+	bool finished;			/* walked to the end, walker unlinked */
 	bool filtered;
 	struct sadb_x_filter filter;
 };
@@ -412,6 +413,9 @@ static int sa_dump_next(struct pfkey_sock *pfk, struct pfkey_dump *d)
 	struct list_head *p;
 	int err = 0;
 
+	/* The last message may still wait for room after the walk ended. */
+	if (sd->finished)
+		return 0;
 	if (pfkey_wants_ext(&pfk->sk))
 		what |= SA_MSG_NFIPSEC;
 	mutex_lock(&db->lock);
@@ -445,8 +449,10 @@ static int sa_dump_next(struct pfkey_sock *pfk, struct pfkey_dump *d)
 	}
 	/* Park the walker just before the first SA not yet sent. */
 	list_move_tail(&sd->pos.list, p);
-	if (!err)
+	if (!err) {
 		list_del_init(&sd->pos.list);
+		sd->finished = true;
+	}
 	mutex_unlock(&db->lock);
 	return err;
 }

@@ -435,7 +435,8 @@ static time64_t next_deadline(const struct nfipsec_sa *sa)
 
 	switch (READ_ONCE(sa->state)) {
 	case SADB_SASTATE_LARVAL:
-		take_earliest(&t, sa->created_mono, NFIPSEC_LARVAL_TIMEOUT);
+		take_earliest(&t, sa->created_mono,
+			      READ_ONCE(*sa->db->larval_lifetime));
 		break;
 	case SADB_SASTATE_DEAD:
 		take_earliest(&t, sa->dead_since_mono, NFIPSEC_DEAD_LINGER);
@@ -517,7 +518,7 @@ static void expire_one(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
 
 	switch (sa->state) {
 	case SADB_SASTATE_LARVAL:
-		if (now < sa->created_mono + NFIPSEC_LARVAL_TIMEOUT)
+		if (now < sa->created_mono + READ_ONCE(*db->larval_lifetime))
 			break;
 		/* Nobody completed it: it goes, and listeners hear so. */
 		if (db->ops && db->ops->expired)
@@ -575,6 +576,8 @@ static void expire_work(struct work_struct *work)
 /* Database                                                               */
 /* ---------------------------------------------------------------------- */
 
+static const int default_larval_lifetime = NFIPSEC_LARVAL_LIFETIME;
+
 int nfipsec_sadb_init(struct nfipsec_sadb *db, const struct nfipsec_sadb_ops *ops,
 		      void *owner)
 {
@@ -589,6 +592,7 @@ int nfipsec_sadb_init(struct nfipsec_sadb *db, const struct nfipsec_sadb_ops *op
 	db->dying = false;
 	db->ops = ops;
 	db->owner = owner;
+	db->larval_lifetime = &default_larval_lifetime;
 
 	err = rhashtable_init(&db->by_spi, &spi_params);
 	if (err)

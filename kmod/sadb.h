@@ -157,10 +157,11 @@ struct nfipsec_sadb {
 
 	const struct nfipsec_sadb_ops *ops;
 	void *owner;			/* for ops: the nfipsec_net */
+	const int *larval_lifetime;	/* seconds; the owner's sysctl */
 };
 
-/* Seconds a larval SA waits for UPDATE/ADD (Linux's xfrm_acq_expires). */
-#define NFIPSEC_LARVAL_TIMEOUT	30
+/* Default seconds a larval SA waits for UPDATE/ADD (net.key.larval_lifetime). */
+#define NFIPSEC_LARVAL_LIFETIME	30
 /* Seconds a hard-expired (DEAD) SA stays listed for setkey -D -a. */
 #define NFIPSEC_DEAD_LINGER	5
 

@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 
 #include "sysctl.h"
+#include "sadb.h"
 
 static struct nfipsec_sysctl tmpl;
 
@@ -21,6 +22,7 @@ static int zero;
 static int one = 1;
 static int two = 2;
 static int u16_max = 0xffff;
+static int hour = 3600;
 
 #define ENTRY(name, field, lo, hi) {					\
 	.procname	= name,						\
@@ -73,6 +75,11 @@ static struct ctl_table ipcomp_tmpl[] = {
 	{ }
 };
 
+static struct ctl_table key_tmpl[] = {
+	ENTRY("larval_lifetime", larval_lifetime, &one, &hour),
+	{ }
+};
+
 static const struct {
 	const char *path;
 	const struct ctl_table *table;
@@ -83,6 +90,7 @@ static const struct {
 	{ "net/inet/esp", esp_tmpl, ARRAY_SIZE(esp_tmpl) - 1 },
 	{ "net/inet/ah", ah_tmpl, ARRAY_SIZE(ah_tmpl) - 1 },
 	{ "net/inet/ipcomp", ipcomp_tmpl, ARRAY_SIZE(ipcomp_tmpl) - 1 },
+	{ "net/key", key_tmpl, ARRAY_SIZE(key_tmpl) - 1 },
 };
 
 static_assert(ARRAY_SIZE(trees) ==
@@ -109,6 +117,7 @@ static void set_defaults(struct nfipsec_sysctl *s)
 	s->esp_enable = 1;
 	s->ah_enable = 1;
 	s->ipcomp_enable = 1;
+	s->larval_lifetime = NFIPSEC_LARVAL_LIFETIME;
 }
 
 static void unregister_trees(struct nfipsec_sysctl *s)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sysctl.h - the seeds' IPsec sysctls, per namespace:
- * net.inet.ipsec.*, net.inet6.ipsec6.*, net.inet.{esp,ah,ipcomp}.*_enable.
+ * net.inet.ipsec.*, net.inet6.ipsec6.*, net.inet.{esp,ah,ipcomp}.*_enable,
+ * and FreeBSD's net.key.larval_lifetime.
  */
 #ifndef _NFIPSEC_SYSCTL_H
 #define _NFIPSEC_SYSCTL_H
@@ -42,8 +43,10 @@ struct nfipsec_sysctl {
 	int esp_enable;
 	int ah_enable;
 	int ipcomp_enable;
+	/* net.key (FreeBSD's key(4) tree): seconds a larval SA waits. */
+	int larval_lifetime;
 
-	struct ctl_table_header *hdr[5];
+	struct ctl_table_header *hdr[6];
 };
 
 int nfipsec_sysctl_net_init(struct net *net, struct nfipsec_sysctl *s);
