@@ -78,6 +78,13 @@ static bool parse_numeric(const char *name, struct sockaddr_storage *ss)
 	return true;
 }
 
+bool addr_is_numeric(const char *name)
+{
+	struct sockaddr_storage ss;
+
+	return parse_numeric(name, &ss);
+}
+
 static void set_port(struct sockaddr_storage *ss, int port)
 {
 	uint16_t p = htons(port < 0 ? 0 : (uint16_t)port);

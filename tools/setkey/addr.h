@@ -36,6 +36,9 @@ int resolve_getaddrinfo(const char *name, int family, bool numeric,
 int addr_lookup(const char *name, int family, bool numeric, int port,
 		struct addrlist *out, char *err, size_t errlen);
 
+/* Is @name a numeric IPv4 or IPv6 address (with an optional %zone)? */
+bool addr_is_numeric(const char *name);
+
 /* Port of a service name (/etc/services, udp then tcp), or -1. */
 int service_port(const char *name);
 

@@ -42,12 +42,12 @@ static const struct alg algs[] = {
 	{ "null", ALG_AUTH, SADB_X_AALG_NULL, ALG_F_RANGE | ALG_F_KEYOPT,
 	  .min = 0, .max = 2048 },
 	{ "keyed-md5", ALG_AUTH, 0, ALG_F_NOID,
-	  .why = "KAME's keyed MD5 (RFC 1828)" },
+	  .why = "KAME's keyed MD5, RFC 1828" },
 	{ "keyed-sha1", ALG_AUTH, 0, ALG_F_NOID, .why = "KAME's keyed SHA-1" },
 	{ "kpdk", ALG_AUTH, 0, ALG_F_NOID, .why = "KAME's keyed MD5 KPDK" },
 	{ "tcp-md5", ALG_AUTH, 0, ALG_F_NOID,
-	  .why = "TCP-MD5 (RFC 2385; on Linux it is set per socket with "
-		 "setsockopt(TCP_MD5SIG))" },
+	  .why = "TCP-MD5, RFC 2385: on Linux it is set per socket with "
+		 "setsockopt(TCP_MD5SIG)" },
 
 	/* -E: encryption (ESP). */
 	{ "des-cbc", ALG_ENC, SADB_EALG_DESCBC, 0, KEYS(64) },
@@ -75,11 +75,11 @@ static const struct alg algs[] = {
 	{ "chacha20-poly1305", ALG_ENC, SADB_X_EALG_CHACHA20_POLY1305,
 	  ALG_F_AEAD | ALG_F_NFIPSEC, KEYS(288) },
 	{ "des-deriv", ALG_ENC, 0, ALG_F_NOID,
-	  .why = "KAME's DES with derived IV (draft-ietf-ipsec-ciph-des-derived)" },
+	  .why = "KAME's DES with derived IV, draft-ietf-ipsec-ciph-des-derived" },
 	{ "3des-deriv", ALG_ENC, 0, ALG_F_NOID, .why = "KAME's 3DES with derived IV" },
-	{ "des-32iv", ALG_ENC, 0, ALG_F_NOID, .why = "KAME's DES with 32-bit IV (esp-old)" },
+	{ "des-32iv", ALG_ENC, 0, ALG_F_NOID, .why = "KAME's DES with a 32-bit IV for esp-old" },
 	{ "simple", ALG_ENC, 0, ALG_F_NOID, .why = "KAME's obsolete \"simple\" cipher" },
-	{ "rc5-cbc", ALG_ENC, 0, ALG_F_NOID, .why = "RC5-CBC (RFC 2451)" },
+	{ "rc5-cbc", ALG_ENC, 0, ALG_F_NOID, .why = "RC5-CBC, RFC 2451" },
 
 	/* -C: compression (IPcomp), no key. */
 	{ "oui", ALG_COMP, SADB_X_CALG_OUI, 0 },

@@ -328,6 +328,13 @@ static int resolve_requests(const struct stmt *st, struct req_addrs *ra,
 
 		if (!r->has_addrs)
 			continue;
+		if (!addr_is_numeric(r->src.name) || !addr_is_numeric(r->dst.name)) {
+			const struct host *h = addr_is_numeric(r->src.name) ? &r->dst : &r->src;
+
+			errors_add(err, &h->loc, "the end points of a request must be "
+				   "numeric addresses, not '%s'", h->name);
+			return -1;
+		}
 		if (lookup(st, &r->src, AF_UNSPEC, true, &a, err) ||
 		    lookup(st, &r->dst, AF_UNSPEC, true, &b, err))
 			return -1;

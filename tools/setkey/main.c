@@ -148,7 +148,22 @@ static int run_source(const struct source *src)
 		status = 1;
 		goto out;
 	}
-	if (opt.notreally || !nplans)
+	if (opt.notreally) {
+		/* -n -v: show what would have been sent. */
+		for (i = 0; opt.verbose && i < nplans; i++) {
+			size_t j;
+
+			for (j = 0; j < plans[i].nmsgs; j++) {
+				if (opt.hexdump)
+					print_hexdump(stdout, plans[i].msgs[j].buf,
+						      plans[i].msgs[j].len);
+				print_debug(stdout, plans[i].msgs[j].buf, plans[i].msgs[j].len);
+				putchar('\n');
+			}
+		}
+		goto out;
+	}
+	if (!nplans)
 		goto out;
 	if (open_socket(&sock)) {
 		status = 1;

@@ -30,7 +30,7 @@ struct token expect_kind(struct parser *p, enum tok kind, const char *what);
 bool accept_kind(struct parser *p, enum tok kind);
 bool peek_is(struct parser *p, const char *word);
 
-/* A decimal number no larger than @max; @what names it in errors. */
+/* A decimal number no larger than @max; @what ("the port") names it. */
 uint64_t parse_uint(struct parser *p, uint64_t max, const char *what);
 
 /* An address (WORD), optional /prefix when @prefix, optional [port]. */

@@ -50,7 +50,7 @@ static void parse_req_host(struct parser *p, struct host *h, const char *what)
 	if (lex_peek(&p->lx)->kind == TK_LBRACK) {
 		lex_next(&p->lx);
 		h->port_loc = lex_peek(&p->lx)->loc;
-		h->port = (int)parse_uint(p, 65535, "port");
+		h->port = (int)parse_uint(p, 65535, "the port");
 		expect_kind(p, TK_RBRACK, "']' after the port");
 	}
 }
@@ -134,7 +134,9 @@ static void parse_request(struct parser *p, struct policy *pol)
 		n = lex_peek(&p->lx);
 		if (n->kind == TK_SLASH) {
 			lex_next(&p->lx);
-			parse_level(p, &r);
+			n = lex_peek(&p->lx);
+			if (n->kind == TK_WORD && !is_proto_word(n) && !parse_level(p, &r))
+				expected(p, "a level (" LEVELS ")");
 		} else if (is_proto_word(n)) {
 			/* "esp/transport/ ah/...": the next request. */
 		} else if (is_level_word(n)) {
@@ -191,14 +193,14 @@ static void parse_priority(struct parser *p, struct policy *pol)
 		pol->priority = base;
 		if (accept_kind(p, TK_PLUS)) {
 			at = lex_peek(&p->lx)->loc;
-			v = parse_uint(p, UINT64_MAX, "priority offset");
+			v = parse_uint(p, UINT64_MAX, "the priority offset");
 			if (v > PRIORITY_PLUS_MAX)
 				perror_at(p, &at, "priority offset out of range: base + "
 					  "offset allows 0 to %u", PRIORITY_PLUS_MAX);
 			pol->priority = base - (uint32_t)v;
 		} else if (accept_kind(p, TK_MINUS)) {
 			at = lex_peek(&p->lx)->loc;
-			v = parse_uint(p, UINT64_MAX, "priority offset");
+			v = parse_uint(p, UINT64_MAX, "the priority offset");
 			if (v > PRIORITY_MINUS_MAX)
 				perror_at(p, &at, "priority offset out of range: base - "
 					  "offset allows 0 to %u", PRIORITY_MINUS_MAX);
@@ -213,7 +215,7 @@ static void parse_priority(struct parser *p, struct policy *pol)
 	if (lex_peek(&p->lx)->kind != TK_NUM)
 		expected(p, "a priority after 'prio': a number, or low, def or high "
 			 "with an optional + or - offset");
-	v = parse_uint(p, UINT64_MAX, "priority");
+	v = parse_uint(p, UINT64_MAX, "the priority");
 	if (policy_priority_from_offset(sign, v, &pol->priority) < 0)
 		perror_at(p, &at, "priority out of range (-2147483647 to 2147483648)");
 }
@@ -315,7 +317,7 @@ static void parse_upper(struct parser *p, struct sp_spec *sp)
 
 	sp->upper_loc = n->loc;
 	if (n->kind == TK_NUM) {
-		sp->upper = (int)parse_uint(p, 255, "upper-layer protocol number");
+		sp->upper = (int)parse_uint(p, 255, "the upper-layer protocol number");
 		return;
 	}
 	if (n->kind != TK_WORD)

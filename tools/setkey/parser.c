@@ -94,8 +94,8 @@ uint64_t parse_uint(struct parser *p, uint64_t max, const char *what)
 	errno = 0;
 	v = strtoull(t.p, &end, 10);
 	if (errno || v > max)
-		perror_at(p, &t.loc, "%s %.*s is out of range (0 to %llu)", what,
-			  (int)t.len, t.p, (unsigned long long)max);
+		perror_at(p, &t.loc, "%s must be from 0 to %llu, not %.*s", what,
+			  (unsigned long long)max, (int)t.len, t.p);
 	return v;
 }
 
@@ -107,7 +107,7 @@ void parse_port(struct parser *p, struct host *h)
 	h->port_loc = t.loc;
 	if (n->kind == TK_NUM) {
 		h->port_loc = n->loc;
-		h->port = (int)parse_uint(p, 65535, "port");
+		h->port = (int)parse_uint(p, 65535, "the port");
 	} else if (n->kind == TK_WORD && tok_is(n, "any")) {
 		h->port_loc = lex_next(&p->lx).loc;
 		h->port = 0;
@@ -149,7 +149,7 @@ void parse_host(struct parser *p, struct host *h, bool prefix, const char *what)
 	h->loc = t.loc;
 	if (prefix && accept_kind(p, TK_SLASH)) {
 		h->prefix_loc = lex_peek(&p->lx)->loc;
-		h->prefix = (int)parse_uint(p, 128, "prefix length");
+		h->prefix = (int)parse_uint(p, 128, "the prefix length");
 	}
 	if (lex_peek(&p->lx)->kind == TK_LBRACK)
 		parse_port(p, h);
@@ -162,8 +162,8 @@ void parse_ctx(struct parser *p, struct sec_ctx *ctx, const struct loc *flag)
 	if (ctx->set)
 		perror_at(p, flag, "-ctx given twice");
 	ctx->loc = *flag;
-	ctx->doi = (uint8_t)parse_uint(p, 255, "security context DOI");
-	ctx->alg = (uint8_t)parse_uint(p, 255, "security context algorithm");
+	ctx->doi = (uint8_t)parse_uint(p, 255, "the security context DOI");
+	ctx->alg = (uint8_t)parse_uint(p, 255, "the security context algorithm");
 	t = expect_kind(p, TK_STRING, "the security context as a \"quoted string\"");
 	ctx->len = t.len - 2;
 	ctx->str = strndup(t.p + 1, ctx->len);
@@ -314,8 +314,8 @@ static void parse_alg(struct parser *p, struct stmt *st, const struct token *fla
 	if (*slot)
 		perror_at(p, &flag->loc, "%.*s given twice", (int)flag->len, flag->p);
 
-	snprintf(what, sizeof(what), "an %s algorithm after %.*s", kname[kind],
-		 (int)flag->len, flag->p);
+	snprintf(what, sizeof(what), "a%s %s algorithm after %.*s",
+		 kind == ALG_COMP ? "" : "n", kname[kind], (int)flag->len, flag->p);
 	t = expect_kind(p, TK_WORD, what);
 	a = alg_by_name(kind, t.p, t.len);
 	if (!a) {
@@ -401,10 +401,10 @@ static void parse_sa_option(struct parser *p, struct stmt *st)
 			perror_at(p, &f.loc, "replay prevention cannot be used with "
 				  "esp-old or ah-old");
 		sa->replay_loc = n->loc;
-		sa->replay = (uint32_t)parse_uint(p, UINT32_MAX, "replay window");
+		sa->replay = (uint32_t)parse_uint(p, UINT32_MAX, "the replay window");
 		sa->has_replay = true;
 	} else if (tok_is(&f, "-u")) {
-		sa->reqid = (uint32_t)parse_uint(p, UINT32_MAX, "reqid");
+		sa->reqid = (uint32_t)parse_uint(p, UINT32_MAX, "the reqid");
 	} else if (tok_is(&f, "-f")) {
 		if (tok_is(n, "zero-pad"))
 			sa->flags |= SADB_X_EXT_PZERO;
@@ -418,13 +418,13 @@ static void parse_sa_option(struct parser *p, struct stmt *st)
 			expected(p, "zero-pad, random-pad, seq-pad or nocyclic-seq after -f");
 		lex_next(&p->lx);
 	} else if (tok_is(&f, "-lh")) {
-		sa->lt_hard = parse_uint(p, UINT64_MAX, "hard lifetime (seconds)");
+		sa->lt_hard = parse_uint(p, UINT64_MAX, "the hard lifetime in seconds");
 	} else if (tok_is(&f, "-ls")) {
-		sa->lt_soft = parse_uint(p, UINT64_MAX, "soft lifetime (seconds)");
+		sa->lt_soft = parse_uint(p, UINT64_MAX, "the soft lifetime in seconds");
 	} else if (tok_is(&f, "-bh")) {
-		sa->lb_hard = parse_uint(p, UINT64_MAX, "hard lifetime (bytes)");
+		sa->lb_hard = parse_uint(p, UINT64_MAX, "the hard lifetime in bytes");
 	} else if (tok_is(&f, "-bs")) {
-		sa->lb_soft = parse_uint(p, UINT64_MAX, "soft lifetime (bytes)");
+		sa->lb_soft = parse_uint(p, UINT64_MAX, "the soft lifetime in bytes");
 	} else if (tok_is(&f, "-ctx")) {
 		parse_ctx(p, &st->ctx, &f.loc);
 	} else if (tok_is(&f, "-E") || tok_is(&f, "-A") || tok_is(&f, "-C")) {
@@ -522,6 +522,20 @@ static bool is_command(const struct token *t)
 	return false;
 }
 
+/* Nothing but blanks before @t on its line? */
+static bool first_on_line(const struct parser *p, const struct token *t)
+{
+	const char *text = p->lx.src->text;
+	size_t i = t->loc.off;
+
+	while (i > 0 && text[i - 1] != '\n') {
+		if (text[i - 1] != ' ' && text[i - 1] != '\t')
+			return false;
+		i--;
+	}
+	return true;
+}
+
 #define CMD_LIST "add, update, getspi, get, delete, deleteall, flush, dump, " \
 		 "spdadd, spdupdate, spddelete, spdflush or spddump"
 
@@ -552,7 +566,8 @@ static void parse_stmt(struct parser *p, struct stmt *st)
 		parse_proto(p, &st->sa, false);
 		break;
 	case ST_FLUSH: case ST_DUMP:
-		parse_proto(p, &st->sa, true);
+		if (!parse_proto(p, &st->sa, true) && lex_peek(&p->lx)->kind != TK_SEMI)
+			expected(p, "a protocol (" PROTO_LIST ") or ';'");
 		break;
 	case ST_SPDADD: case ST_SPDUPDATE: case ST_SPDDELETE:
 		parse_sp_stmt(p, st);
@@ -565,10 +580,15 @@ static void parse_stmt(struct parser *p, struct stmt *st)
 	st->end = p->lx.prev_end.off;
 }
 
-/* After an error: drop tokens up to and including the next ';'. */
+/*
+ * After an error: drop tokens up to and including the next ';', or up to
+ * a command word that starts a later line (the statement in error most
+ * likely lacks its ';' too, and the next one should still be checked).
+ */
 static void recover(struct parser *p)
 {
 	const struct token *t;
+	int line;
 
 	lex_set_mode(&p->lx, LEX_MAIN);
 	if (p->resync) {
@@ -576,6 +596,9 @@ static void recover(struct parser *p)
 		return;
 	}
 	while ((t = lex_peek(&p->lx))->kind != TK_EOF) {
+		line = p->lx.prev_end.line;
+		if (is_command(t) && t->loc.line > line && first_on_line(p, t))
+			break;
 		lex_next(&p->lx);
 		if (t->kind == TK_SEMI)
 			break;
