@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# nfipsec QEMU selftest harness (host side).
+#
+#   selftests/run.sh [--kernel NAME]... [--test NAME]... [--kunit-only]
+#                    [--kvm] [--keep-log DIR] [--timeout S]
+#
+#   --kernel NAME   6.1, 6.12 or debug (repeatable; default: all three)
+#   --test NAME     run selftests/tests/*NAME*.sh (repeatable; default: all)
+#   --kunit-only    run only the KUnit module (nfipsec_test.ko)
+#   --kvm           use KVM instead of TCG (does not work on the build hosts)
+#   --keep-log DIR  write the guest logs to DIR/<kernel>/ (default
+#                   build/logs/<date>/<kernel>/, build/logs/latest -> it)
+#   --timeout S     whole-guest timeout per kernel (default 3600; debug x2)
+#
+# Per kernel:
+#
+#   host                                       guest (QEMU, TCG, -smp 2)
+#   ----                                       -----
+#   build-module.sh KDIR build/<rel>/          initramfs /init (busybox):
+#   make -C selftests/progs -> build/progs/      virtio/9p/overlay modules
+#   mkinitramfs.sh -> build/initramfs/           9p host / (ro) + tmpfs overlay
+#   job file -> <logdir>/<kernel>/job.env        switch_root -> guest-run.sh
+#   qemu -kernel ... -virtfs path=/ ... ---->    (see selftests/lib/guest-run.sh)
+#     ttyS0 -> console.log  (kernel log)         KUnit, tests, kmemleak, poweroff
+#     ttyS1 -> stream.log   (tests' TAP)  <----
+#   TAP lines printed as they arrive, counted; plan and exit status checked
+#   console.log scanned for splats (WARNING:, BUG:, KASAN, lockdep, ...)
+#
+# A kernel fails if its module does not build, the guest does not reach the
+# end token within the timeout, a test fails, or the console shows a splat.
+# The last line is "N passed, N failed[, N skipped]" over all kernels; the
+# exit status is non-zero on any failure.
+#
+# Environment: NFIPSEC_TEST_TIMEOUT (per-test timeout in the guest, default
+# 600 s), NFIPSEC_CACHE (debug kernel cache), QEMU (qemu-system-x86_64).
+set -uo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KERNELS_TOP=$TOP
+# shellcheck source=selftests/lib/kernels.sh
+. "$TOP/selftests/lib/kernels.sh"
+
+QEMU=${QEMU:-qemu-system-x86_64}
+KERNELS=() TESTS=() KUNIT_ONLY=0 ACCEL=tcg LOGROOT='' TIMEOUT=''
+
+usage() { sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) KERNELS+=("${2:?--kernel needs a name}"); shift ;;
+	--test) TESTS+=("${2:?--test needs a name}"); shift ;;
+	--kunit-only) KUNIT_ONLY=1 ;;
+	--kvm) ACCEL=kvm ;;
+	--keep-log) LOGROOT=${2:?--keep-log needs a directory}; shift ;;
+	--timeout) TIMEOUT=${2:?--timeout needs seconds}; shift ;;
+	-h|--help) usage ;;
+	*) echo "run.sh: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift
+done
+[ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.1 6.12 debug)
+
+if [ -z "$LOGROOT" ]; then
+	LOGROOT=$TOP/build/logs/$(date +%Y%m%d-%H%M%S)-$$
+	mkdir -p "$LOGROOT"
+	ln -sfn "$(basename "$LOGROOT")" "$TOP/build/logs/latest"
+	# Keep the 10 most recent runs.
+	find "$TOP/build/logs" -mindepth 1 -maxdepth 1 -type d -name '20*' | sort | head -n -10 |
+		xargs -r rm -rf
+fi
+mkdir -p "$LOGROOT"
+LOGROOT=$(cd "$LOGROOT" && pwd)
+
+PASS=0 FAIL=0 SKIP=0
+FAILED_WHAT=()
+
+log() { echo "run.sh: $*"; }
+harness_fail() {	# KERNEL REASON: one failure not tied to a TAP point
+	FAIL=$((FAIL + 1))
+	FAILED_WHAT+=("[$1] $2")
+	echo "[$1] FAIL: $2"
+}
+
+# --- tests ---------------------------------------------------------------
+ALL_TESTS=()
+for t in "$TOP"/selftests/tests/*.sh; do
+	[ -f "$t" ] && ALL_TESTS+=("$t")
+done
+SEL_TESTS=()
+if [ $KUNIT_ONLY = 0 ]; then
+	for t in "${ALL_TESTS[@]}"; do
+		if [ ${#TESTS[@]} = 0 ]; then
+			SEL_TESTS+=("$t")
+			continue
+		fi
+		for pat in "${TESTS[@]}"; do
+			# shellcheck disable=SC2053 # glob match intended
+			if [[ $(basename "$t") == *$pat*.sh ]]; then
+				SEL_TESTS+=("$t")
+				break
+			fi
+		done
+	done
+	if [ ${#TESTS[@]} -gt 0 ] && [ ${#SEL_TESTS[@]} = 0 ]; then
+		echo "run.sh: no test matches: ${TESTS[*]}" >&2
+		exit 1
+	fi
+fi
+
+# --- host builds shared by all kernels ------------------------------------
+t0=$(date +%s)
+PROGS=$TOP/build/progs
+if [ -f "$TOP/selftests/progs/Makefile" ]; then
+	if ! make -s -C "$TOP/selftests/progs" O="$PROGS" >"$LOGROOT/progs.log" 2>&1; then
+		cat "$LOGROOT/progs.log"
+		harness_fail host "make -C selftests/progs failed"
+	fi
+fi
+if [ -f "$TOP/tools/Makefile" ]; then
+	if ! make -s -C "$TOP/tools" >"$LOGROOT/tools.log" 2>&1; then
+		tail -n 5 "$LOGROOT/tools.log"
+		log "WARNING: make -C tools failed; tests that use setkey will fail (scripts/check.sh builds tools as its own stage)"
+	fi
+fi
+
+# --- TAP accounting for one kernel's stream ---------------------------------
+# State of the test being read.
+T_NAME='' T_POINTS=0 T_FAILED=0 T_PLAN='' T_SKIPALL=0 SEEN_DONE=0
+
+end_test() {	# KERNEL EXIT
+	local k=$1 rc=$2
+	if [ "$T_SKIPALL" = 1 ] && [ "$T_POINTS" = 0 ]; then
+		SKIP=$((SKIP + 1))
+	elif [ -z "$T_PLAN" ]; then
+		harness_fail "$k" "$T_NAME: no TAP plan (1..N)"
+	elif [ "$T_PLAN" != "$T_POINTS" ]; then
+		harness_fail "$k" "$T_NAME: planned $T_PLAN, ran $T_POINTS"
+	fi
+	if [ "$rc" != 0 ] && [ "$T_FAILED" = 0 ]; then
+		harness_fail "$k" "$T_NAME: exited with status $rc"
+	fi
+	T_NAME=
+}
+
+handle_line() {	# KERNEL LINE
+	local k=$1 line=$2 rest
+	case $line in
+	"@@nfipsec begin "*)
+		T_NAME=${line#@@nfipsec begin } T_POINTS=0 T_FAILED=0 T_PLAN='' T_SKIPALL=0
+		echo "[$k] === $T_NAME"
+		return ;;
+	"@@nfipsec end "*)
+		rest=${line#@@nfipsec end }
+		local rc=${rest#* exit=}; rc=${rc%% *}
+		local tm=${rest##* time=}
+		[ -n "$T_NAME" ] && end_test "$k" "$rc"
+		echo "[$k] === ${rest%% *} done (${tm}s)"
+		return ;;
+	"@@nfipsec fail "*)
+		rest=${line#@@nfipsec fail }
+		harness_fail "$k" "${rest%% *}: ${rest#* }"
+		return ;;
+	"@@nfipsec info "*)
+		echo "[$k] ${line#@@nfipsec info }"
+		return ;;
+	"@@nfipsec done"*)
+		SEEN_DONE=1
+		return ;;
+	esac
+	echo "[$k] ${T_NAME:+$T_NAME: }$line"
+	[ -n "$T_NAME" ] || return
+	# TAP: plan, test points with SKIP/TODO directives.  Indented lines
+	# (subtests) and anything else are diagnostics.
+	if [[ $line =~ ^1\.\.([0-9]+) ]]; then
+		T_PLAN=${BASH_REMATCH[1]}
+		[ "$T_PLAN" = 0 ] && T_SKIPALL=1
+	elif [[ $line =~ ^(not\ )?ok([[:space:]]|$) ]]; then
+		T_POINTS=$((T_POINTS + 1))
+		shopt -s nocasematch
+		if [[ $line =~ \#[[:space:]]*(SKIP|TODO) ]]; then
+			SKIP=$((SKIP + 1))
+		elif [[ $line == "not ok"* ]]; then
+			FAIL=$((FAIL + 1)) T_FAILED=$((T_FAILED + 1))
+			FAILED_WHAT+=("[$k] $T_NAME: $line")
+		else
+			PASS=$((PASS + 1))
+		fi
+		shopt -u nocasematch
+	elif [[ $line =~ ^Bail\ out! ]]; then
+		harness_fail "$k" "$T_NAME: $line"
+	fi
+}
+
+# --- splats in the kernel log ------------------------------------------------
+# Lines that mean the kernel found a bug.  "Call Trace" alone counts only
+# when no other splat line precedes it closely (a dump with no header).
+SPLAT_RE='WARNING:|BUG:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|detected stall|rcu: INFO|general protection fault|Oops|kernel BUG at|Kernel panic|blocked for more than|Unable to handle kernel|kmemleak: .*new suspected memory leaks|refcount_t: |list_add corruption|list_del corruption'
+# Known-harmless lines that would otherwise match (each an ERE).
+BENIGN_RE=(
+	# kasan announces itself in lower case, but be explicit
+	'KernelAddressSanitizer initialized'
+)
+
+scan_splats() {	# KERNEL CONSOLE_LOG
+	local k=$1 logf=$2 n=0 lineno=0 last_hdr=-100 cur_test=boot line b benign
+	while IFS= read -r line; do
+		lineno=$((lineno + 1))
+		line=${line%$'\r'}
+		case $line in
+		*"nfipsec-run: begin "*) cur_test=${line##*nfipsec-run: begin }; continue ;;
+		*"nfipsec-run: end "*) cur_test="after ${line##*nfipsec-run: end }"; continue ;;
+		esac
+		if [[ $line =~ $SPLAT_RE ]]; then
+			benign=0
+			for b in "${BENIGN_RE[@]}"; do
+				[[ $line =~ $b ]] && benign=1
+			done
+			[ $benign = 1 ] && continue
+			last_hdr=$lineno
+		elif [[ $line == *"Call Trace"* ]] && [ $((lineno - last_hdr)) -gt 60 ]; then
+			last_hdr=$lineno
+		else
+			continue
+		fi
+		n=$((n + 1))
+		[ $n -le 20 ] && harness_fail "$k" "splat in console log line $lineno (during $cur_test): ${line#*] }"
+	done < "$logf"
+	if [ $n -gt 20 ]; then
+		harness_fail "$k" "... and $((n - 20)) more splat lines (see $logf)"
+	fi
+}
+
+# --- one kernel ----------------------------------------------------------------
+run_kernel() {
+	local k=$1 dir job initrd klog stream qpid mem tmo append kt0 kt1 rc
+	kt0=$(date +%s)
+	dir=$LOGROOT/$k
+	rm -rf "$dir"
+	mkdir -p "$dir"
+
+	if ! KERNEL_BUILD=1 kernel_resolve "$k"; then
+		harness_fail "$k" "cannot resolve kernel"
+		return
+	fi
+	log "[$k] $K_REL: $K_IMAGE"
+	if ! "$TOP/scripts/build-module.sh" "$K_KDIR" "$K_OUT" >"$dir/build-module.log" 2>&1; then
+		cat "$dir/build-module.log"
+		harness_fail "$k" "module build failed"
+		return
+	fi
+	local ko=$K_OUT/kmod/nfipsec.ko tko=
+	[ -f "$K_OUT/kmod/test/nfipsec_test.ko" ] && tko=$K_OUT/kmod/test/nfipsec_test.ko
+
+	local nomod=
+	[ "$k" = debug ] && nomod=--no-modules
+	if ! initrd=$("$TOP/selftests/qemu/mkinitramfs.sh" "$K_REL" "$K_MODDIR" "$TOP/build/initramfs" $nomod); then
+		harness_fail "$k" "initramfs build failed"
+		return
+	fi
+
+	local kunit=0 kmemleak=0
+	if [ -n "$tko" ]; then
+		kunit=1
+	elif [ $KUNIT_ONLY = 1 ]; then
+		harness_fail "$k" "--kunit-only but no nfipsec_test.ko for this kernel (no CONFIG_KUNIT)"
+		return
+	fi
+	[ "$k" = debug ] && kmemleak=1
+
+	job=$dir/job.env
+	{
+		echo "# Written by selftests/run.sh for guest-run.sh"
+		printf 'NFIPSEC_ROOT=%q\n' "$TOP"
+		printf 'NFIPSEC_KERNEL=%q\n' "$k"
+		printf 'NFIPSEC_KREL=%q\n' "$K_REL"
+		printf 'NFIPSEC_KO=%q\n' "$ko"
+		printf 'NFIPSEC_TEST_KO=%q\n' "$tko"
+		printf 'NFIPSEC_PROGS=%q\n' "$PROGS"
+		printf 'NFIPSEC_KUNIT=%q\n' "$kunit"
+		printf 'NFIPSEC_KMEMLEAK=%q\n' "$kmemleak"
+		printf 'NFIPSEC_TEST_TIMEOUT=%q\n' "${NFIPSEC_TEST_TIMEOUT:-600}"
+		printf 'NFIPSEC_TESTS=('
+		printf '%q ' "${SEL_TESTS[@]}"
+		printf ')\n'
+	} > "$job"
+
+	klog=$dir/console.log stream=$dir/stream.log
+	: > "$klog"; : > "$stream"
+	mem=2G tmo=${TIMEOUT:-3600}
+	if [ "$k" = debug ]; then
+		mem=3G
+		[ -n "$TIMEOUT" ] || tmo=7200
+	fi
+	append="console=ttyS0,115200 panic=-1 mitigations=off"
+	append+=" nfipsec_init=$TOP/selftests/lib/guest-run.sh nfipsec_job=$job"
+	[ -n "$K_BINDMOD" ] && append+=" nfipsec_moddir=$K_BINDMOD"
+	local accel=(-accel tcg -cpu max)
+	[ $ACCEL = kvm ] && accel=(-accel kvm -cpu host)
+
+	local qemu_cmd=("$QEMU" "${accel[@]}" -smp 2 -m "$mem"
+		-nodefaults -nographic -monitor none -no-reboot
+		-kernel "$K_IMAGE" -initrd "$initrd" -append "$append"
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+		-serial "file:$klog" -serial "file:$stream")
+	printf '%q ' "${qemu_cmd[@]}" > "$dir/qemu.cmd"
+	echo >> "$dir/qemu.cmd"
+
+	log "[$k] booting (logs: $dir, timeout ${tmo}s)"
+	timeout -k 10 "$tmo" "${qemu_cmd[@]}" </dev/null >"$dir/qemu.out" 2>&1 &
+	qpid=$!
+
+	SEEN_DONE=0 T_NAME=
+	local first=0
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [ $first = 0 ]; then
+			first=1
+			echo "[$k] guest up after $(( $(date +%s) - kt0 ))s (incl. build)"
+		fi
+		handle_line "$k" "$line"
+	done < <(tail -n +1 -F --pid="$qpid" "$stream" 2>/dev/null)
+	wait "$qpid"
+	rc=$?
+	kt1=$(date +%s)
+
+	if [ -n "$T_NAME" ]; then
+		harness_fail "$k" "$T_NAME: did not finish"
+		T_NAME=
+	fi
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		harness_fail "$k" "guest timed out after ${tmo}s (see $klog)"
+	elif [ $SEEN_DONE = 0 ]; then
+		harness_fail "$k" "guest stopped before the end token (qemu exit $rc; see $klog)"
+		tail -n 30 "$klog" | sed "s/^/[$k] console: /"
+		grep -v '^$' "$dir/qemu.out" | head -n 5 | sed "s/^/[$k] qemu: /"
+	fi
+	scan_splats "$k" "$klog"
+	log "[$k] finished in $((kt1 - kt0))s"
+}
+
+for k in "${KERNELS[@]}"; do
+	run_kernel "$k"
+done
+
+log "logs in $LOGROOT"
+if [ ${#FAILED_WHAT[@]} -gt 0 ]; then
+	echo "Failures:"
+	printf '  %s\n' "${FAILED_WHAT[@]}"
+fi
+echo "total time $(( $(date +%s) - t0 ))s"
+summary="$PASS passed, $FAIL failed"
+[ $SKIP -gt 0 ] && summary+=", $SKIP skipped"
+echo "$summary"
+[ $FAIL = 0 ]
