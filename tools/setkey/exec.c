@@ -431,9 +431,15 @@ int exec_flush(struct exec_ctx *x, bool policy)
 
 void exec_show(struct exec_ctx *x, const void *buf, size_t len)
 {
+	const struct sadb_msg *h = buf;
 	struct pfk_msg m;
 	char why[128];
 
+	/* Like ipsec-tools: only SAs, policies and errors are shown. */
+	if (len >= sizeof(*h) && !h->sadb_msg_errno &&
+	    h->sadb_msg_type != SADB_GET && h->sadb_msg_type != SADB_DUMP &&
+	    h->sadb_msg_type != SADB_X_SPDGET && h->sadb_msg_type != SADB_X_SPDDUMP)
+		return;
 	if (pfk_split(buf, len, &m, why, sizeof(why))) {
 		fprintf(x->out, "%s\n", why);
 		return;

@@ -20,6 +20,7 @@
 #include <linux/ipsec.h>
 #include "nfipsec.h"
 
+#include "diag.h"
 #include "msgbuf.h"
 #include "print.h"
 
@@ -426,6 +427,14 @@ void print_debug(FILE *out, const void *buf, size_t len)
 		h->sadb_msg_satype);
 	fprintf(out, "  len=%u reserved=%u seq=%u pid=%u\n", h->sadb_msg_len,
 		h->sadb_msg_reserved, h->sadb_msg_seq, h->sadb_msg_pid);
+	if (h->sadb_msg_errno) {
+		char why[256];
+
+		/* Not in kdebug_sadb: what the error reply means. */
+		describe_error(h->sadb_msg_type, h->sadb_msg_errno,
+			       h->sadb_msg_reserved, why, sizeof(why));
+		fprintf(out, "sadb_error{ %s }\n", why);
+	}
 	mlen = (size_t)h->sadb_msg_len * 8;
 	if (mlen > len) {
 		fprintf(out, "kdebug_sadb: sadb_msg_len exceeds the %zu bytes received.\n", len);

@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "algs.h"
+#include "diag.h"
 #include "msgbuf.h"
 #include "policy.h"
 #include "print.h"
@@ -636,6 +637,19 @@ void json_msg(FILE *out, const void *buf, size_t len, double when)
 	if (tn)
 		jstr(&j, "type_name", tn);
 	juint(&j, "errno", h->sadb_msg_errno);
+	if (h->sadb_msg_errno) {
+		const char *en = errno_name(h->sadb_msg_errno);
+		const char *dn = diag_name(h->sadb_msg_reserved);
+
+		if (en)
+			jstr(&j, "errno_name", en);
+		jstr(&j, "error", strerror(h->sadb_msg_errno));
+		if (h->sadb_msg_reserved && dn) {
+			juint(&j, "diagnostic", h->sadb_msg_reserved);
+			jstr(&j, "diagnostic_name", dn);
+			jstr(&j, "diagnostic_text", diag_text(h->sadb_msg_reserved));
+		}
+	}
 	juint(&j, "satype", h->sadb_msg_satype);
 	jstr(&j, "satype_name", satype_name(h->sadb_msg_satype));
 	juint(&j, "len", h->sadb_msg_len);
