@@ -130,6 +130,11 @@ T_NAME='' T_POINTS=0 T_FAILED=0 T_PLAN='' T_SKIPALL=0 SEEN_DONE=0
 
 end_test() {	# KERNEL EXIT
 	local k=$1 rc=$2
+	if [ "$rc" = 124 ]; then
+		# Timed out in the guest: already reported by guest-run.sh.
+		T_NAME=''
+		return
+	fi
 	if [ "$T_SKIPALL" = 1 ] && [ "$T_POINTS" = 0 ]; then
 		SKIP=$((SKIP + 1))
 	elif [ -z "$T_PLAN" ]; then
