@@ -8,6 +8,11 @@
 #ifndef _NFIPSEC_COMPAT_H
 #define _NFIPSEC_COMPAT_H
 
+/* Every kernel log line of the module says where it comes from. */
+#ifndef pr_fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#endif
+
 #include <linux/version.h>
 #include <linux/kconfig.h>
 

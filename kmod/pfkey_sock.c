@@ -32,6 +32,18 @@ static struct proto pfkey_proto = {
 
 static const struct proto_ops pfkey_ops;
 
+/*
+ * The family is registered before the per-namespace state (so that a
+ * conflict with af_key is found before anything else is set up); until
+ * the state exists, socket creation answers EAFNOSUPPORT.
+ */
+static bool pfkey_ready;
+
+void nfipsec_pfkey_sock_set_ready(bool ready)
+{
+	smp_store_release(&pfkey_ready, ready);
+}
+
 bool pfkey_can_dump(const struct sock *sk)
 {
 	return 3 * atomic_read(&sk->sk_rmem_alloc) <= 2 * READ_ONCE(sk->sk_rcvbuf);
@@ -50,10 +62,13 @@ static void pfkey_sock_destruct(struct sock *sk)
 static int pfkey_create(struct net *net, struct socket *sock, int protocol,
 			int kern)
 {
-	struct nfipsec_net *nn = nfipsec_net(net);
+	struct nfipsec_net *nn;
 	struct pfkey_sock *pfk;
 	struct sock *sk;
 
+	if (!smp_load_acquire(&pfkey_ready))
+		return -EAFNOSUPPORT;
+	nn = nfipsec_net(net);
 	/* pf_key(4P): "Only a superuser may access an SADB" -- of its netns. */
 	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
 		return -EPERM;

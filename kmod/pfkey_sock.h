@@ -75,6 +75,9 @@ int pfkey_send_error(struct sock *sk, const struct sadb_msg *req, int err,
 /* Receive buffer has room for more of a dump (2/3 rule of af_key). */
 bool pfkey_can_dump(const struct sock *sk);
 
+/* Let socket creation in (after the per-namespace state exists) or not. */
+void nfipsec_pfkey_sock_set_ready(bool ready);
+
 int nfipsec_pfkey_sock_init(void);
 void nfipsec_pfkey_sock_exit(void);
 

@@ -71,6 +71,7 @@ u8 nfipsec_proto_to_satype(u8 proto)
 		return 0;
 	}
 }
+NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_proto_to_satype);
 
 void nfipsec_addr_from_sockaddr(union nfipsec_addr *a, const void *sa)
 {
@@ -217,6 +218,7 @@ out:
 	rcu_read_unlock();
 	return sa;
 }
+NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sa_find_larval_seq);
 
 struct nfipsec_sa *nfipsec_sa_find_larval(struct nfipsec_sadb *db, u16 family,
 					  const union nfipsec_addr *src,
@@ -241,6 +243,7 @@ out:
 	rcu_read_unlock();
 	return sa;
 }
+NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sa_find_larval);
 
 void nfipsec_sa_fail_larval(struct nfipsec_sadb *db, u32 seq)
 {
@@ -255,6 +258,7 @@ void nfipsec_sa_fail_larval(struct nfipsec_sadb *db, u32 seq)
 			WRITE_ONCE(sa->failed, true);
 	rcu_read_unlock();
 }
+NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sa_fail_larval);
 
 /* ---------------------------------------------------------------------- */
 /* Writers                                                                */
