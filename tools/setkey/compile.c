@@ -15,6 +15,9 @@
  *    SA extension);
  *  - a replay window above 255 (the 8-bit sadb_sa_replay) is also sent in
  *    nfipsec's SADB_X_EXT_REPLAY, with sadb_sa_replay saturated at 255;
+ *  - hard and soft lifetimes go together (af_key wants both or neither);
+ *  - "-A null" sends an empty authentication key, as "-E null" sends an
+ *    empty encryption key (af_key refuses AH without a key extension);
  *  - deleteall is a dump and one DELETE per matching SA (see exec.c).
  */
 #include <arpa/inet.h>
@@ -128,8 +131,6 @@ static void add_lifetime(struct msgbuf *mb, uint16_t type, uint64_t secs,
 {
 	struct sadb_lifetime lt;
 
-	if (!secs && !bytes)
-		return;
 	memset(&lt, 0, sizeof(lt));
 	lt.sadb_lifetime_bytes = bytes;
 	lt.sadb_lifetime_addtime = secs;
@@ -226,8 +227,15 @@ static void build_sa_msg(struct plan *pl, const struct stmt *st,
 			mb_ext(&mb, SADB_EXT_KEY_ENCRYPT, &k, sizeof(k), sa->ekey.data,
 			       sa->ekey.len);
 		}
-		add_lifetime(&mb, SADB_EXT_LIFETIME_HARD, sa->lt_hard, sa->lb_hard);
-		add_lifetime(&mb, SADB_EXT_LIFETIME_SOFT, sa->lt_soft, sa->lb_soft);
+		/*
+		 * Both or neither: af_key refuses one without the other
+		 * (EINVAL), so "-lh 100" alone failed with ipsec-tools.  Zero
+		 * means no limit.
+		 */
+		if (sa->lt_hard || sa->lb_hard || sa->lt_soft || sa->lb_soft) {
+			add_lifetime(&mb, SADB_EXT_LIFETIME_HARD, sa->lt_hard, sa->lb_hard);
+			add_lifetime(&mb, SADB_EXT_LIFETIME_SOFT, sa->lt_soft, sa->lb_soft);
+		}
 	}
 	if (st->kind != ST_GET && st->kind != ST_DELETE)
 		add_ctx(&mb, &st->ctx);

@@ -152,7 +152,8 @@ void describe_error(uint8_t type, int err, uint16_t diag, char *buf, size_t size
 	size_t n;
 
 	/* "No such file or directory" means nothing to someone deleting an SA. */
-	if (err == ENOENT)
+	/* af_key says ESRCH when get or delete finds no SA. */
+	if (err == ENOENT || (err == ESRCH && (type == SADB_GET || type == SADB_DELETE)))
 		text = "No entry";
 	else if (err == EEXIST && (type == SADB_ADD || type == SADB_X_SPDADD))
 		text = "Entry already exists";

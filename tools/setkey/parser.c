@@ -350,9 +350,11 @@ static void parse_alg(struct parser *p, struct stmt *st, const struct token *fla
 			abort();
 		memcpy(key->data, t.p + 1, key->len);
 	} else if (a->flags & ALG_F_KEYOPT) {
-		/* "-E null": ipsec-tools sends an empty key; "-A null" none. */
+		/* "-E null" / "-A null": an empty key (see compile.c). */
 		if (kind == ALG_ENC)
 			sa->has_ekey = true;
+		else
+			sa->has_akey = true;
 		return;
 	} else {
 		snprintf(what, sizeof(what), "the key for %s (a \"quoted string\" or "

@@ -384,7 +384,8 @@ static void lifetimes(void **state)
 {
 	struct compiled *c = ok("add 10.0.0.1 10.0.0.2 ah 0x1000 -lh 3600 -ls 3000 "
 				"-bh 1000000 -bs 900000 -A hmac-sha1 \"12345678901234567890\";\n"
-				"add 10.0.0.1 10.0.0.2 ah 0x1001 -bh 5000 -A hmac-sha1 \"12345678901234567890\";\n");
+				"add 10.0.0.1 10.0.0.2 ah 0x1001 -bh 5000 -A hmac-sha1 \"12345678901234567890\";\n"
+				"add 10.0.0.1 10.0.0.2 ah 0x1002 -A hmac-sha1 \"12345678901234567890\";\n");
 	const struct sadb_lifetime *l;
 	struct pfk_msg m = msg_of(c, 0, 0);
 
@@ -397,10 +398,16 @@ static void lifetimes(void **state)
 	l = ext_of(&m, SADB_EXT_LIFETIME_SOFT, sizeof(*l));
 	assert_int_equal(l->sadb_lifetime_addtime, 3000);
 	assert_int_equal(l->sadb_lifetime_bytes, 900000);
+	/* One limit given: both extensions, the other with no limit. */
 	m = msg_of(c, 1, 0);
 	l = ext_of(&m, SADB_EXT_LIFETIME_HARD, sizeof(*l));
 	assert_int_equal(l->sadb_lifetime_addtime, 0);
 	assert_int_equal(l->sadb_lifetime_bytes, 5000);
+	l = ext_of(&m, SADB_EXT_LIFETIME_SOFT, sizeof(*l));
+	assert_int_equal(l->sadb_lifetime_addtime, 0);
+	assert_int_equal(l->sadb_lifetime_bytes, 0);
+	m = msg_of(c, 2, 0);
+	assert_no_ext(&m, SADB_EXT_LIFETIME_HARD);
 	assert_no_ext(&m, SADB_EXT_LIFETIME_SOFT);
 	compiled_free(c);
 }
@@ -568,7 +575,7 @@ static void null_auth_and_keys(void **state)
 	(void)state;
 	m = msg_of(c, 0, 0);
 	assert_sa(&m, 0x1000, 0, SADB_X_AALG_NULL, SADB_X_EALG_AESCBC, SADB_X_EXT_CYCSEQ);
-	assert_no_ext(&m, SADB_EXT_KEY_AUTH);
+	assert_key(&m, SADB_EXT_KEY_AUTH, "", 0);
 	m = msg_of(c, 1, 0);
 	assert_key(&m, SADB_EXT_KEY_ENCRYPT, "\x00\x11", 2);
 	assert_key(&m, SADB_EXT_KEY_AUTH, "\x00\x11\x22\x33", 4);
