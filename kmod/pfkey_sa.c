@@ -367,7 +367,7 @@ static int handle_flush(struct sock *sk, const struct pfkey_msg *m,
 
 struct sa_dump {
 	struct pfkey_dump d;
-	struct nfipsec_sadb_node pos;	/* walker in db->all */
+	struct nfipsec_walk_node pos;	/* walker in db->all */
 	struct nfipsec_sadb *db;
 	u8 proto;			/* 0: every type */
 	bool started;
@@ -424,7 +424,7 @@ static int sa_dump_next(struct pfkey_sock *pfk, struct pfkey_dump *d)
 		sd->started = true;
 	}
 	for (p = sd->pos.list.next; p != &db->all; p = p->next) {
-		struct nfipsec_sadb_node *n = list_entry(p, struct nfipsec_sadb_node, list);
+		struct nfipsec_walk_node *n = list_entry(p, struct nfipsec_walk_node, list);
 		struct nfipsec_sa *sa;
 		struct sk_buff *skb;
 

@@ -35,6 +35,7 @@
 #include <linux/pfkeyv2.h>
 
 #include "pfkey_parse.h"
+#include "walk.h"
 
 union nfipsec_addr {
 	__be32 a4;
@@ -73,14 +74,8 @@ enum nfipsec_expiry {
 	NFIPSEC_EXPIRE_HARD,
 };
 
-/* A node of db->all: an SA, or a dump's position marker. */
-struct nfipsec_sadb_node {
-	struct list_head list;
-	bool walker;
-};
-
 struct nfipsec_sa {
-	struct nfipsec_sadb_node node;	/* db->all, under db->lock */
+	struct nfipsec_walk_node node;	/* db->all, under db->lock */
 	struct rhash_head by_spi;	/* when spi != 0 and not dead */
 	struct rhlist_head by_pair;	/* while not dead */
 	struct rhlist_head by_seq;	/* larval SAs with seq != 0 */
@@ -234,7 +229,6 @@ void nfipsec_addr_from_sockaddr(union nfipsec_addr *a, const void *sockaddr);
 
 /* Iteration for dumps and flushes (db->lock held). */
 #define nfipsec_sadb_for_each_sa(db, sa, tmp)				\
-	list_for_each_entry_safe(sa, tmp, &(db)->all, node.list)	\
-		if ((sa)->node.walker) {} else
+	nfipsec_walk_for_each(sa, tmp, &(db)->all, node)
 
 #endif /* _NFIPSEC_SADB_H */
