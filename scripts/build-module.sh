@@ -30,11 +30,15 @@ for p in Kbuild kmod uapi; do
 done
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+# Several harness runs may share OUT: one build at a time.
+exec 9>"$OUT/.build.lock"
+flock 9
 
 # Build products: never copied from the source tree, never deleted from OUT.
 EXCL=(--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c'
       --exclude='.*.cmd' --exclude='*.a' --exclude='*.d' --exclude='*.symvers'
-      --exclude='modules.order' --exclude='.tmp_versions/' --exclude='*.log')
+      --exclude='modules.order' --exclude='.tmp_versions/' --exclude='*.log'
+      --exclude='.build.lock')
 rsync -rlp --checksum --delete "${EXCL[@]}" "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$OUT/"
 
 LOG=$OUT/build.log

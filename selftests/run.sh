@@ -112,13 +112,14 @@ fi
 t0=$(date +%s)
 PROGS=$TOP/build/progs
 if [ -f "$TOP/selftests/progs/Makefile" ]; then
-	if ! make -s -C "$TOP/selftests/progs" O="$PROGS" >"$LOGROOT/progs.log" 2>&1; then
+	mkdir -p "$PROGS"
+	if ! flock "$PROGS" make -s -C "$TOP/selftests/progs" O="$PROGS" >"$LOGROOT/progs.log" 2>&1; then
 		cat "$LOGROOT/progs.log"
 		harness_fail host "make -C selftests/progs failed"
 	fi
 fi
 if [ -f "$TOP/tools/Makefile" ]; then
-	if ! make -s -C "$TOP/tools" >"$LOGROOT/tools.log" 2>&1; then
+	if ! flock "$TOP/tools" make -s -C "$TOP/tools" >"$LOGROOT/tools.log" 2>&1; then
 		tail -n 5 "$LOGROOT/tools.log"
 		log "WARNING: make -C tools failed; tests that use setkey will fail (scripts/check.sh builds tools as its own stage)"
 	fi

@@ -141,7 +141,7 @@ tap_done() {
 # Print a command ("# + [ns] cmd"), run it with its output as diagnostics,
 # return its status.
 run() {
-	echo "# + $*"
+	tap_diag "+ $*"
 	"$@" 2>&1 | sed -u 's/^/#   /'
 	return "${PIPESTATUS[0]}"
 }
@@ -150,7 +150,7 @@ run() {
 n() {	# NS CMD...
 	local ns=$1
 	shift
-	echo "# + [$ns] $*"
+	tap_diag "+ [$ns] $*"
 	ip netns exec "$ns" "$@" 2>&1 | sed -u 's/^/#   /'
 	return "${PIPESTATUS[0]}"
 }
