@@ -177,7 +177,9 @@ ktap_flatten() {
 			}
 			suite = ""; next
 		}
-		if (ind >= 4 && body ~ /^# /) { print "# " body; next }
+		# Failure details ("# case: EXPECTATION FAILED at ...", "Expected
+		# ...") and nested parameter results: diagnostics.
+		if (ind >= 4 && body != "") { print "# " body; next }
 	}
 	END { printf "1..%d\n", n }
 	'
