@@ -587,24 +587,42 @@ static void test_netns(int fd)
 
 static int churn(unsigned int id, unsigned int n)
 {
-	int fd = pfk_open(), bad = 0;
+	int fd = pfk_open(), bad = 0, rcvbuf = 4 << 20;
 	unsigned int i;
 	struct pb b;
 	char dst[32];
 
 	if (fd < 0)
 		return 2;
+	/*
+	 * Every ADD and DELETE of every worker is announced to every socket:
+	 * a small buffer would lose our own replies among the others'.
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	snprintf(dst, sizeof(dst), "10.200.%u.1", id & 255);
 	for (i = 0; i < n; i++) {
 		uint32_t spi = 0x01000000 * (id + 1) + i;
+		int e;
 
 		esp_add(&b, SADB_ADD, spi, "10.200.0.1", dst, SADB_X_EALG_AESCBC, 128,
 			SADB_AALG_SHA1HMAC, 160);
-		bad += xchg(fd, &b) != 0;
-		bad += get_sa(fd, SADB_SATYPE_ESP, spi, "10.200.0.1", dst) != 0;
+		e = xchg(fd, &b);
+		if (e) {
+			fprintf(stderr, "churn %u: ADD 0x%x: %d\n", id, spi, e);
+			bad++;
+		}
+		e = get_sa(fd, SADB_SATYPE_ESP, spi, "10.200.0.1", dst);
+		if (e) {
+			fprintf(stderr, "churn %u: GET 0x%x: %d\n", id, spi, e);
+			bad++;
+		}
 		if (i % 2) {
 			sa_ref(&b, SADB_DELETE, SADB_SATYPE_ESP, spi, "10.200.0.1", dst);
-			bad += xchg(fd, &b) != 0;
+			e = xchg(fd, &b);
+			if (e) {
+				fprintf(stderr, "churn %u: DELETE 0x%x: %d\n", id, spi, e);
+				bad++;
+			}
 		}
 	}
 	close(fd);
