@@ -21,7 +21,7 @@
 #   build-module.sh KDIR build/<rel>/          initramfs /init (busybox):
 #   make -C selftests/progs -> build/progs/      virtio/9p/overlay modules
 #   mkinitramfs.sh -> build/initramfs/           9p host / (ro) + tmpfs overlay
-#   job file -> <logdir>/<kernel>/job.env        switch_root -> guest-run.sh
+#   job file -> build/jobs/ (then to the logs)   switch_root -> guest-run.sh
 #   qemu -kernel ... -virtfs path=/ ... ---->    (see selftests/lib/guest-run.sh)
 #     ttyS0 -> console.log  (kernel log)         KUnit, tests, kmemleak, poweroff
 #     ttyS1 -> stream.log   (tests' TAP)  <----
@@ -43,6 +43,14 @@ KERNELS_TOP=$TOP
 . "$TOP/selftests/lib/kernels.sh"
 
 QEMU=${QEMU:-qemu-system-x86_64}
+
+# The guest sees the repository through the host's root, except where it
+# mounts its own tmpfs/proc/sys/dev.
+case $TOP/ in
+/tmp/*|/run/*|/proc/*|/sys/*|/dev/*)
+	echo "run.sh: the repository ($TOP) must not live under /tmp, /run, /proc, /sys or /dev: the guest mounts over them" >&2
+	exit 1 ;;
+esac
 KERNELS=() TESTS=() KUNIT_ONLY=0 ACCEL=tcg LOGROOT='' TIMEOUT=''
 
 usage() { sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
@@ -274,7 +282,10 @@ run_kernel() {
 	fi
 	[ "$k" = debug ] && kmemleak=1
 
-	job=$dir/job.env
+	# The guest reads the job through the 9p root, so it must not live in
+	# a directory the guest mounts over (/tmp, /run): keep it in build/.
+	mkdir -p "$TOP/build/jobs"
+	job=$TOP/build/jobs/$$-$k.env
 	{
 		echo "# Written by selftests/run.sh for guest-run.sh"
 		printf 'NFIPSEC_ROOT=%q\n' "$TOP"
@@ -329,6 +340,7 @@ run_kernel() {
 	wait "$qpid"
 	rc=$?
 	kt1=$(date +%s)
+	mv -f "$job" "$dir/job.env"
 
 	if [ -n "$T_NAME" ]; then
 		harness_fail "$k" "$T_NAME: did not finish"
