@@ -36,6 +36,8 @@
 
 #define REPLY_TIMEOUT_MS 5000
 
+static bool kernel_has_nfipsec(struct exec_ctx *x);
+
 /* "add 10.0.0.1 10.0.0.2 esp 0x00001000", from the message itself. */
 static void msg_label(const struct stmt *st, const struct pmsg *pm, char *buf,
 		      size_t size)
@@ -230,6 +232,8 @@ static int dump_and_show(struct exec_ctx *x, const struct plan *pl, struct pmsg 
 	struct show_state s = { 0 };
 	int n;
 
+	/* nfipsec then adds its replay window and counters to each SA. */
+	kernel_has_nfipsec(x);
 	x->po.now = time(NULL);
 	if (x->json)
 		fprintf(x->out, "[");
@@ -311,9 +315,12 @@ static int deleteall(struct exec_ctx *x, const struct plan *pl)
 }
 
 /*
- * A window above 255 travels in SADB_X_EXT_REPLAY, which only nfipsec
- * knows; af_key ignores unknown extensions and would quietly keep 32.
- * Ask once: af_key refuses SADB_X_NFIPSEC_OPTIONS outright.
+ * Is the kernel nfipsec?  Asked once per socket, with SADB_X_NFIPSEC_OPTIONS
+ * (which af_key refuses outright), and the answer matters twice:
+ *  - a window above 255 travels in SADB_X_EXT_REPLAY, which only nfipsec
+ *    knows (af_key ignores unknown extensions and would quietly keep 32);
+ *  - the option asks nfipsec to put its extensions (replay window,
+ *    counters) in replies, so that get and dump show them.
  */
 static bool kernel_has_nfipsec(struct exec_ctx *x)
 {
@@ -359,6 +366,8 @@ int exec_plan(struct exec_ctx *x, const struct plan *pl)
 		fail(x, pl, &pl->msgs[0], why);
 		return -1;
 	}
+	if (st->kind == ST_GET || st->kind == ST_GETSPI)
+		kernel_has_nfipsec(x);
 	switch (st->kind) {
 	case ST_DUMP: case ST_SPDDUMP:
 		return dump_and_show(x, pl, &pl->msgs[0]);

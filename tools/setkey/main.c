@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <linux/pfkeyv2.h>
+#include "nfipsec.h"
 
 #include "compile.h"
 #include "exec.h"
@@ -327,6 +328,10 @@ static int promisc(void)
 	if (open_socket(&sock))
 		return 1;
 	sock.trace = NULL;
+	/* nfipsec: show its extensions too (af_key refuses this; no matter). */
+	pm = build_short(SADB_X_NFIPSEC_OPTIONS, SADB_X_NFIPSEC_OPT_EXT);
+	pfk_send(&sock, pm.buf, pm.len);
+	free(pm.buf);
 	pm = build_short(SADB_X_PROMISC, 1);
 	rc = pfk_send(&sock, pm.buf, pm.len);
 	free(pm.buf);
