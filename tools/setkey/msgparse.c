@@ -8,8 +8,44 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nfipsec.h"
 #include "msgbuf.h"
 #include "msgparse.h"
+
+/*
+ * The fixed part of each extension we read: a shorter one is refused here
+ * so that no printer ever reads past it.
+ */
+static size_t ext_min_len(unsigned int type)
+{
+	switch (type) {
+	case SADB_EXT_SA: return sizeof(struct sadb_sa);
+	case SADB_EXT_LIFETIME_CURRENT: case SADB_EXT_LIFETIME_HARD:
+	case SADB_EXT_LIFETIME_SOFT: return sizeof(struct sadb_lifetime);
+	case SADB_EXT_ADDRESS_SRC: case SADB_EXT_ADDRESS_DST:
+	case SADB_EXT_ADDRESS_PROXY: case SADB_X_EXT_NAT_T_OA:
+		return sizeof(struct sadb_address);
+	case SADB_EXT_KEY_AUTH: case SADB_EXT_KEY_ENCRYPT: return sizeof(struct sadb_key);
+	case SADB_EXT_IDENTITY_SRC: case SADB_EXT_IDENTITY_DST:
+		return sizeof(struct sadb_ident);
+	case SADB_EXT_SENSITIVITY: return sizeof(struct sadb_sens);
+	case SADB_EXT_PROPOSAL: return sizeof(struct sadb_prop);
+	case SADB_EXT_SUPPORTED_AUTH: case SADB_EXT_SUPPORTED_ENCRYPT:
+		return sizeof(struct sadb_supported);
+	case SADB_EXT_SPIRANGE: return sizeof(struct sadb_spirange);
+	case SADB_X_EXT_POLICY: return sizeof(struct sadb_x_policy);
+	case SADB_X_EXT_SA2: return sizeof(struct sadb_x_sa2);
+	case SADB_X_EXT_NAT_T_TYPE: return sizeof(struct sadb_x_nat_t_type);
+	case SADB_X_EXT_NAT_T_SPORT: case SADB_X_EXT_NAT_T_DPORT:
+		return sizeof(struct sadb_x_nat_t_port);
+	case SADB_X_EXT_SEC_CTX: return sizeof(struct sadb_x_sec_ctx);
+	case SADB_X_EXT_KMADDRESS: return sizeof(struct sadb_x_kmaddress);
+	case SADB_X_EXT_FILTER: return sizeof(struct sadb_x_filter);
+	case SADB_X_EXT_REPLAY: return sizeof(struct sadb_x_replay);
+	case SADB_X_EXT_COUNTERS: return sizeof(struct sadb_x_counters);
+	default: return sizeof(struct sadb_ext);
+	}
+}
 
 int pfk_split(const void *buf, size_t len, struct pfk_msg *m, char *err,
 	      size_t errlen)
@@ -40,7 +76,7 @@ int pfk_split(const void *buf, size_t len, struct pfk_msg *m, char *err,
 			return -1;
 		}
 		elen = (size_t)e->sadb_ext_len * 8;
-		if (!elen || elen > mlen - off) {
+		if (!elen || elen > mlen - off || elen < ext_min_len(e->sadb_ext_type)) {
 			snprintf(err, errlen, "extension %u at offset %zu has a bad length "
 				 "(%u)", e->sadb_ext_type, off, e->sadb_ext_len);
 			return -1;

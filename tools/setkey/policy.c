@@ -122,12 +122,20 @@ static const char *const type_strs[] = {
 	"discard", "none", "ipsec", "entrust", "bypass",
 };
 
-static int format_addr(const struct sockaddr *sa, size_t max, bool withports,
+static int format_addr(const void *p, size_t max, bool withports,
 		       char *buf, size_t size)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
-	size_t len = sockaddr_len(sa->sa_family);
+	struct sockaddr_storage ss;
+	const struct sockaddr *sa = (const void *)&ss;
+	size_t len;
 
+	/* Inside a request it need not be aligned: copy it out. */
+	if (max < sizeof(sa->sa_family))
+		return -1;
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, p, max < sizeof(ss) ? max : sizeof(ss));
+	len = sockaddr_len(sa->sa_family);
 	if (!len || len > max ||
 	    getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
 			NI_NUMERICHOST | NI_NUMERICSERV))
@@ -139,11 +147,14 @@ static int format_addr(const struct sockaddr *sa, size_t max, bool withports,
 	return 0;
 }
 
-static int format_request(const struct sadb_x_ipsecrequest *q, size_t room,
-			  bool withports, char *buf, size_t size)
+static int format_request(const uint8_t *at, size_t room, bool withports,
+			  char *buf, size_t size)
 {
+	struct sadb_x_ipsecrequest qq, *q = &qq;
 	const char *proto, *mode, *level;
 	char a1[NI_MAXHOST + NI_MAXSERV + 3], a2[sizeof(a1)], addrs[2 * sizeof(a1) + 2];
+
+	memcpy(&qq, at, sizeof(qq));	/* requests need not be aligned */
 
 	switch (q->sadb_x_ipsecrequest_proto) {
 	case IPPROTO_ESP: proto = "esp"; break;
@@ -173,16 +184,18 @@ static int format_request(const struct sadb_x_ipsecrequest *q, size_t room,
 	}
 	addrs[0] = '\0';
 	if (q->sadb_x_ipsecrequest_len > sizeof(*q)) {
-		const struct sockaddr *s1 = (const void *)(q + 1), *s2;
+		const uint8_t *s1 = at + sizeof(*q);
 		size_t l1, avail = q->sadb_x_ipsecrequest_len - sizeof(*q);
+		sa_family_t f1, f2 = 0;
 
-		l1 = sockaddr_len(s1->sa_family);
-		s2 = (const void *)((const uint8_t *)s1 + l1);
-		if (!l1 || l1 + sizeof(s2->sa_family) > avail ||
-		    sizeof(*q) + l1 + sockaddr_len(s2->sa_family) !=
-		    q->sadb_x_ipsecrequest_len ||
+		memcpy(&f1, s1, sizeof(f1));
+		l1 = sockaddr_len(f1);
+		if (l1 + sizeof(f2) <= avail)
+			memcpy(&f2, s1 + l1, sizeof(f2));
+		if (!l1 || l1 + sizeof(f2) > avail ||
+		    sizeof(*q) + l1 + sockaddr_len(f2) != q->sadb_x_ipsecrequest_len ||
 		    format_addr(s1, avail, withports, a1, sizeof(a1)) ||
-		    format_addr(s2, avail - l1, withports, a2, sizeof(a2))) {
+		    format_addr(s1 + l1, avail - l1, withports, a2, sizeof(a2))) {
 			snprintf(buf, size, "invalid request addresses");
 			return -1;
 		}
@@ -224,22 +237,25 @@ int policy_format(const void *ext, size_t len, const char *delim,
 		return 0;
 
 	for (off = sizeof(*xpl); off < len && n < size; ) {
-		const struct sadb_x_ipsecrequest *q = (const void *)((const uint8_t *)ext + off);
+		const uint8_t *at = (const uint8_t *)ext + off;
+		uint16_t qlen = 0;
 
-		if (len - off < sizeof(*q) || q->sadb_x_ipsecrequest_len < sizeof(*q) ||
-		    q->sadb_x_ipsecrequest_len > len - off) {
+		if (len - off >= sizeof(qlen))
+			memcpy(&qlen, at, sizeof(qlen));
+		if (len - off < sizeof(struct sadb_x_ipsecrequest) ||
+		    qlen < sizeof(struct sadb_x_ipsecrequest) || qlen > len - off) {
 			/* Trailing zero padding after the last request is fine. */
-			if (len - off < 8 && !q->sadb_x_ipsecrequest_len)
+			if (len - off < 8 && !qlen)
 				break;
 			snprintf(buf, size, "invalid request length");
 			return -1;
 		}
-		if (format_request(q, len - off, withports, req, sizeof(req))) {
+		if (format_request(at, len - off, withports, req, sizeof(req))) {
 			snprintf(buf, size, "%s", req);
 			return -1;
 		}
 		n += snprintf(buf + n, size - n, "%s%s", delim, req);
-		off += q->sadb_x_ipsecrequest_len;
+		off += qlen;
 	}
 	return 0;
 }

@@ -43,19 +43,24 @@ void print_hexdump(FILE *out, const void *buf, size_t len)
 /* A sockaddr inside @room bytes; returns its length, 0 if it does not fit. */
 static size_t debug_sockaddr(FILE *out, const void *p, size_t room)
 {
-	const struct sockaddr *sa = p;
+	struct sockaddr_storage ss;
+	const struct sockaddr *sa = (const void *)&ss;
 	size_t len;
 
 	if (room < sizeof(sa->sa_family)) {
 		fprintf(out, "sockaddr{ truncated }\n");
 		return 0;
 	}
+	/* Inside a policy request it need not be aligned: copy it out. */
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, p, room < sizeof(ss) ? room : sizeof(ss));
 	len = sockaddr_len(sa->sa_family);
 	fprintf(out, "sockaddr{ len=%zu family=%u", len, sa->sa_family);
 	if (!len || len > room) {
 		fprintf(out, " }\n");
 		return 0;
 	}
+	p = &ss;
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *s4 = p;
 
@@ -239,9 +244,12 @@ static void d_policy(FILE *out, const void *e, size_t len)
 	if (xpl->sadb_x_policy_type != IPSEC_POLICY_IPSEC)
 		return;
 	for (off = sizeof(*xpl); off + sizeof(struct sadb_x_ipsecrequest) <= len; ) {
-		const struct sadb_x_ipsecrequest *q = (const void *)((const uint8_t *)e + off);
-		size_t qlen = q->sadb_x_ipsecrequest_len;
+		const uint8_t *at = (const uint8_t *)e + off;
+		struct sadb_x_ipsecrequest qq, *q = &qq;
+		size_t qlen;
 
+		memcpy(&qq, at, sizeof(qq));	/* may be misaligned */
+		qlen = q->sadb_x_ipsecrequest_len;
 		fprintf(out, " { len=%u proto=%u mode=%u level=%u reqid=%u\n",
 			q->sadb_x_ipsecrequest_len, q->sadb_x_ipsecrequest_proto,
 			q->sadb_x_ipsecrequest_mode, q->sadb_x_ipsecrequest_level,
@@ -251,10 +259,10 @@ static void d_policy(FILE *out, const void *e, size_t len)
 			return;
 		}
 		if (qlen > sizeof(*q)) {
-			size_t l1 = debug_sockaddr(out, q + 1, qlen - sizeof(*q));
+			size_t l1 = debug_sockaddr(out, at + sizeof(*q), qlen - sizeof(*q));
 
 			if (l1)
-				debug_sockaddr(out, (const uint8_t *)(q + 1) + l1,
+				debug_sockaddr(out, at + sizeof(*q) + l1,
 					       qlen - sizeof(*q) - l1);
 		}
 		fprintf(out, " }\n");
@@ -329,10 +337,11 @@ static void d_kmaddress(FILE *out, const void *e, size_t len)
 static void d_filter(FILE *out, const void *e, size_t len)
 {
 	const struct sadb_x_filter *f = e;
-	size_t alen = f->sadb_x_filter_family == AF_INET6 ? 16 : 4;
+	size_t alen;
 
 	if (len < sizeof(*f))
 		return;
+	alen = f->sadb_x_filter_family == AF_INET6 ? 16 : 4;
 	fprintf(out, "sadb_x_filter{ family=%u splen=%u dplen=%u\n",
 		f->sadb_x_filter_family, f->sadb_x_filter_splen, f->sadb_x_filter_dplen);
 	fprintf(out, "  saddr=");

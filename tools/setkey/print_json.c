@@ -291,9 +291,12 @@ static void jrequests(struct json *j, const struct sadb_x_policy *xpl, size_t le
 
 	jbegin(j, "requests", '[');
 	for (off = sizeof(*xpl); off + sizeof(struct sadb_x_ipsecrequest) <= len; ) {
-		const struct sadb_x_ipsecrequest *q = (const void *)((const uint8_t *)xpl + off);
-		unsigned int pr = q->sadb_x_ipsecrequest_proto;
+		const uint8_t *at = (const uint8_t *)xpl + off;
+		struct sadb_x_ipsecrequest qq, *q = &qq;
+		unsigned int pr;
 
+		memcpy(&qq, at, sizeof(qq));	/* requests need not be aligned */
+		pr = q->sadb_x_ipsecrequest_proto;
 		if (q->sadb_x_ipsecrequest_len < sizeof(*q) ||
 		    q->sadb_x_ipsecrequest_len > len - off)
 			break;
@@ -304,18 +307,22 @@ static void jrequests(struct json *j, const struct sadb_x_policy *xpl, size_t le
 			juint(j, "protocol", pr);
 		jstr(j, "mode", mode_name(q->sadb_x_ipsecrequest_mode));
 		if (q->sadb_x_ipsecrequest_len > sizeof(*q)) {
-			const struct sockaddr *s1 = (const void *)(q + 1);
-			size_t l1 = sockaddr_len(s1->sa_family);
+			struct sockaddr_storage s1, s2;
+			size_t room = q->sadb_x_ipsecrequest_len - sizeof(*q), l1, l2;
 
-			if (l1 && sizeof(*q) + l1 + sizeof(sa_family_t) <= q->sadb_x_ipsecrequest_len) {
-				const struct sockaddr *s2 = (const void *)((const uint8_t *)s1 + l1);
-
-				if (sizeof(*q) + l1 + sockaddr_len(s2->sa_family) <=
-				    q->sadb_x_ipsecrequest_len && sockaddr_len(s2->sa_family)) {
-					jaddr(j, "src", s1);
-					juint(j, "sport", sa_port(s1));
-					jaddr(j, "dst", s2);
-					juint(j, "dport", sa_port(s2));
+			memset(&s1, 0, sizeof(s1));
+			memset(&s2, 0, sizeof(s2));
+			memcpy(&s1, at + sizeof(*q), room < sizeof(s1) ? room : sizeof(s1));
+			l1 = sockaddr_len(s1.ss_family);
+			if (l1 && l1 + sizeof(sa_family_t) <= room) {
+				memcpy(&s2, at + sizeof(*q) + l1,
+				       room - l1 < sizeof(s2) ? room - l1 : sizeof(s2));
+				l2 = sockaddr_len(s2.ss_family);
+				if (l2 && l1 + l2 <= room) {
+					jaddr(j, "src", (const void *)&s1);
+					juint(j, "sport", sa_port((const void *)&s1));
+					jaddr(j, "dst", (const void *)&s2);
+					juint(j, "dport", sa_port((const void *)&s2));
 				}
 			}
 		}

@@ -120,8 +120,9 @@ static void print_lifetimes(FILE *out, const struct pfk_msg *m, time_t now)
 	fprintf(out, "\tcreated: %s\tcurrent: %s\n",
 		str_time((time_t)c->sadb_lifetime_addtime, t1), str_time(now, t2));
 	fprintf(out, "\tdiff: %lu(s)\thard: %lu(s)\tsoft: %lu(s)\n",
+		/* Unsigned, as ipsec-tools computes it: no overflow on garbage. */
 		(unsigned long)(c->sadb_lifetime_addtime ?
-				now - (time_t)c->sadb_lifetime_addtime : 0),
+				(uint64_t)now - c->sadb_lifetime_addtime : 0),
 		(unsigned long)(h ? h->sadb_lifetime_addtime : 0),
 		(unsigned long)(s ? s->sadb_lifetime_addtime : 0));
 	fprintf(out, "\tlast: %s\thard: %lu(s)\tsoft: %lu(s)\n",
@@ -310,7 +311,8 @@ void print_sa_short(FILE *out, const struct pfk_msg *m, time_t now)
 		fprintf(out, "%-1s %-8s", "?", "?");
 	}
 	if (s && h && c) {
-		t = c->sadb_lifetime_addtime ? (unsigned long)(now - (time_t)c->sadb_lifetime_addtime) : 0;
+		t = c->sadb_lifetime_addtime ?
+		    (unsigned long)((uint64_t)now - c->sadb_lifetime_addtime) : 0;
 		if (t >= 1000)
 			fprintf(out, " big/");
 		else
