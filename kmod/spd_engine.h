@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * spd_engine.h - the matcher under one security policy database: which
- * policy applies to a packet, in near-constant time at 100k policies.
+ * policy applies to a packet, lock-free, at up to 100k policies and more.
  *
  * An engine holds entries (struct nfipsec_spd_entry, embedded in the
  * policies of the SPD layer), each with a traffic selector, a priority and
