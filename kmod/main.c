@@ -15,6 +15,7 @@
 
 #include "netns.h"
 #include "pfkey_sock.h"
+#include "sockpolicy.h"
 
 static int afkey_veto(struct notifier_block *nb, unsigned long state, void *data)
 {
@@ -40,13 +41,18 @@ static int __init nfipsec_init(void)
 	err = nfipsec_netns_init();
 	if (err)
 		goto err_sock;
-	err = register_module_notifier(&afkey_nb);
+	err = nfipsec_sockpol_init();
 	if (err)
 		goto err_netns;
+	err = register_module_notifier(&afkey_nb);
+	if (err)
+		goto err_sockpol;
 	nfipsec_pfkey_sock_set_ready(true);
 	pr_info("loaded: PF_KEY v2 family registered\n");
 	return 0;
 
+err_sockpol:
+	nfipsec_sockpol_exit();
 err_netns:
 	nfipsec_netns_exit();
 err_sock:
@@ -60,6 +66,7 @@ static void __exit nfipsec_exit(void)
 	nfipsec_pfkey_sock_set_ready(false);
 	unregister_module_notifier(&afkey_nb);
 	nfipsec_pfkey_sock_exit();
+	nfipsec_sockpol_exit();
 	nfipsec_netns_exit();
 	/* SAs are freed through call_rcu(): wait for the last of them. */
 	rcu_barrier();

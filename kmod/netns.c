@@ -13,6 +13,7 @@
 #include "pfkey_sock.h"
 #include "proc.h"
 #include "pfkey_sa.h"
+#include "pfkey_spd.h"
 
 unsigned int nfipsec_net_id __read_mostly;
 
@@ -33,9 +34,12 @@ static int __net_init nfipsec_net_init(struct net *net)
 	err = nfipsec_sadb_init(&nn->sadb, &nfipsec_pfkey_sadb_ops, nn);
 	if (err)
 		goto err_stats;
-	err = nfipsec_sysctl_net_init(net, &nn->sysctl);
+	err = nfipsec_spd_init(&nn->spd, &nfipsec_pfkey_spd_ops, nn);
 	if (err)
 		goto err_sadb;
+	err = nfipsec_sysctl_net_init(net, &nn->sysctl);
+	if (err)
+		goto err_spd;
 	nn->sadb.larval_lifetime = &nn->sysctl.larval_lifetime;
 	err = nfipsec_proc_net_init(net);
 	if (err)
@@ -49,6 +53,8 @@ err_proc:
 	nfipsec_proc_net_exit(net);
 err_sysctl:
 	nfipsec_sysctl_net_exit(&nn->sysctl);
+err_spd:
+	nfipsec_spd_destroy(&nn->spd);
 err_sadb:
 	nfipsec_sadb_destroy(&nn->sadb);
 err_stats:
@@ -64,6 +70,7 @@ static void __net_exit nfipsec_net_exit(struct net *net)
 	nfipsec_pfkey_proc_exit(net);
 	nfipsec_proc_net_exit(net);
 	nfipsec_sysctl_net_exit(&nn->sysctl);
+	nfipsec_spd_destroy(&nn->spd);
 	nfipsec_sadb_destroy(&nn->sadb);
 	nfipsec_stats_exit(&nn->stats);
 }

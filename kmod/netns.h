@@ -15,6 +15,7 @@
 #include "sysctl.h"
 #include "stats.h"
 #include "sadb.h"
+#include "spd.h"
 
 struct nfipsec_net {
 	struct net *net;
@@ -36,6 +37,7 @@ struct nfipsec_net {
 	struct mutex cfg_lock;
 
 	struct nfipsec_sadb sadb;
+	struct nfipsec_spd spd;
 	struct nfipsec_sysctl sysctl;
 	struct nfipsec_stats stats;
 };

@@ -21,6 +21,7 @@
 #include "pfkey_msg.h"
 #include "pfkey_sock.h"
 #include "pfkey_sa.h"
+#include "pfkey_spd.h"
 
 /* SADB_X_PROMISC: set or clear the flag, or echo an embedded message. */
 static int handle_promisc(struct sock *sk, const struct pfkey_msg *m,
@@ -86,6 +87,8 @@ static pfkey_handler_t handler_for(u8 type)
 {
 	if (type <= SADB_MAX && nfipsec_pfkey_sa_handlers[type])
 		return nfipsec_pfkey_sa_handlers[type];
+	if (type <= SADB_MAX && nfipsec_pfkey_spd_handlers[type])
+		return nfipsec_pfkey_spd_handlers[type];
 	return type < PFKEY_MSG_SLOTS ? socket_handlers[type] : NULL;
 }
 

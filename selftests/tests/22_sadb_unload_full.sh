@@ -30,7 +30,14 @@ sleep 2
 slab_after=$(awk '/^Slab:/ {print $2}' /proc/meminfo)
 tap_diag "Slab before $slab_before kB, after $slab_after kB"
 # Allow some slack for unrelated caches; a million leaked SAs would be
-# hundreds of MB.
-tap_check "slab memory back within 20 MB of where it started" \
-	test $((slab_after - slab_before)) -lt 20480
+# hundreds of MB.  Under KASAN, freed objects wait in its quarantine (up to
+# 1/32 of RAM) and count as slab, so the number says nothing there: the
+# harness's kmemleak scan after this test is the leak check on that kernel.
+if [ "$NFIPSEC_KERNEL" = debug ]; then
+	tap_skip "slab memory back within 20 MB of where it started" \
+		"KASAN's quarantine holds freed objects; kmemleak checks this kernel"
+else
+	tap_check "slab memory back within 20 MB of where it started" \
+		test $((slab_after - slab_before)) -lt 20480
+fi
 tap_done
