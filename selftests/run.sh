@@ -3,11 +3,13 @@
 #
 # nfipsec QEMU selftest harness (host side).
 #
-#   selftests/run.sh [--kernel NAME]... [--test NAME]... [--kunit-only]
-#                    [--kvm] [--keep-log DIR] [--timeout S]
+#   selftests/run.sh [--kernel NAME]... [--test NAME]... [--script FILE]...
+#                    [--kunit-only] [--kvm] [--keep-log DIR] [--timeout S]
 #
 #   --kernel NAME   6.1, 6.12 or debug (repeatable; default: all three)
 #   --test NAME     run selftests/tests/*NAME*.sh (repeatable; default: all)
+#   --script FILE   run FILE (any guest script that prints TAP, e.g. the
+#                   demo or a benchmark) instead of selftests/tests/
 #   --kunit-only    run only the KUnit module (nfipsec_test.ko)
 #   --kvm           use KVM instead of TCG (does not work on the build hosts)
 #   --keep-log DIR  write the guest logs to DIR/<kernel>/ (default
@@ -51,13 +53,14 @@ case $TOP/ in
 	echo "run.sh: the repository ($TOP) must not live under /tmp, /run, /proc, /sys or /dev: the guest mounts over them" >&2
 	exit 1 ;;
 esac
-KERNELS=() TESTS=() KUNIT_ONLY=0 ACCEL=tcg LOGROOT='' TIMEOUT=''
+KERNELS=() TESTS=() SCRIPTS=() KUNIT_ONLY=0 ACCEL=tcg LOGROOT='' TIMEOUT=''
 
-usage() { sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) KERNELS+=("${2:?--kernel needs a name}"); shift ;;
 	--test) TESTS+=("${2:?--test needs a name}"); shift ;;
+	--script) SCRIPTS+=("$(realpath -e "${2:?--script needs a file}")") || exit 2; shift ;;
 	--kunit-only) KUNIT_ONLY=1 ;;
 	--kvm) ACCEL=kvm ;;
 	--keep-log) LOGROOT=${2:?--keep-log needs a directory}; shift ;;
@@ -96,7 +99,9 @@ for t in "$TOP"/selftests/tests/*.sh; do
 	[ -f "$t" ] && ALL_TESTS+=("$t")
 done
 SEL_TESTS=()
-if [ $KUNIT_ONLY = 0 ]; then
+if [ ${#SCRIPTS[@]} -gt 0 ]; then
+	SEL_TESTS=("${SCRIPTS[@]}")
+elif [ $KUNIT_ONLY = 0 ]; then
 	for t in "${ALL_TESTS[@]}"; do
 		if [ ${#TESTS[@]} = 0 ]; then
 			SEL_TESTS+=("$t")

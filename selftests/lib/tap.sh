@@ -116,6 +116,24 @@ tap_is() {	# DESCRIPTION GOT WANT
 	fi
 }
 
+# Test points printed by a helper program as "ok - DESC" / "not ok - DESC"
+# (other lines pass through as diagnostics), renumbered into this test.
+# Use with a redirection, not a pipe, so the counts stay in this shell:
+#   tap_import < <(python3 helper.py)
+# A helper that prints no test point at all is a failure.
+tap_import() {
+	local l seen=0
+	while IFS= read -r l; do
+		case $l in
+		"ok - "*) tap_ok "${l#ok - }"; seen=1 ;;
+		"not ok - "*) tap_fail "${l#not ok - }"; seen=1 ;;
+		"#"*) echo "$l" ;;
+		*) echo "# $l" ;;
+		esac
+	done
+	[ $seen = 1 ] || tap_fail "the helper program printed no test point"
+}
+
 # Skip the whole test unless every command exists.
 tap_require() {	# CMD...
 	local c

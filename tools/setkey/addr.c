@@ -13,7 +13,9 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
@@ -134,13 +136,61 @@ int addr_lookup(const char *name, int family, bool numeric, int port,
 	return 0;
 }
 
-int service_port(const char *name)
+/*
+ * getprotobyname() and getservbyname() reread their file on every call; a
+ * file of 100k statements names the same few protocols and services over
+ * and over.  Remember the last answers.
+ */
+#define NAME_MEMO_SIZE 32
+struct name_memo {
+	char *name[NAME_MEMO_SIZE];
+	int value[NAME_MEMO_SIZE];
+	unsigned int next;
+};
+
+static bool memo_find(const struct name_memo *m, const char *name, int *value)
+{
+	unsigned int i;
+
+	for (i = 0; i < NAME_MEMO_SIZE && m->name[i]; i++)
+		if (!strcmp(m->name[i], name)) {
+			*value = m->value[i];
+			return true;
+		}
+	return false;
+}
+
+static void memo_add(struct name_memo *m, const char *name, int value)
+{
+	unsigned int slot = m->next++ % NAME_MEMO_SIZE;
+	char *copy = strdup(name);
+
+	if (!copy)
+		return;
+	free(m->name[slot]);
+	m->name[slot] = copy;
+	m->value[slot] = value;
+}
+
+static int lookup_service_port(const char *name)
 {
 	struct servent *s = getservbyname(name, "udp");
 
 	if (!s)
 		s = getservbyname(name, "tcp");
 	return s ? ntohs(s->s_port) : -1;
+}
+
+int service_port(const char *name)
+{
+	static struct name_memo memo;
+	int port;
+
+	if (!memo_find(&memo, name, &port)) {
+		port = lookup_service_port(name);
+		memo_add(&memo, name, port);
+	}
+	return port;
 }
 
 /*
@@ -161,7 +211,7 @@ static const struct {
 	{ 135, "mobility-header" }, { 136, "udplite" }, { 137, "mpls-in-ip" },
 };
 
-int upper_proto(const char *name)
+static int lookup_upper_proto(const char *name)
 {
 	struct protoent *pe;
 	size_t i;
@@ -184,17 +234,47 @@ int upper_proto(const char *name)
 	return -1;
 }
 
-const char *upper_proto_name(int proto)
+int upper_proto(const char *name)
+{
+	static struct name_memo memo;
+	int proto;
+
+	if (!memo_find(&memo, name, &proto)) {
+		proto = lookup_upper_proto(name);
+		memo_add(&memo, name, proto);
+	}
+	return proto;
+}
+
+/*
+ * Names of upper-layer protocols, looked up once per number: a dump of
+ * 100k policies would otherwise reopen /etc/protocols 100k times.
+ */
+static const char *proto_name_cache[256];
+static bool proto_name_known[256];
+
+static const char *lookup_proto_name(int proto)
 {
 	struct protoent *pe = getprotobynumber(proto);
 	size_t i;
 
 	if (pe)
-		return pe->p_name;
+		return strdup(pe->p_name);
 	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
 		if (protos[i].num == proto)
 			return protos[i].name;
 	return NULL;
+}
+
+const char *upper_proto_name(int proto)
+{
+	if (proto < 0 || proto > 255)
+		return NULL;
+	if (!proto_name_known[proto]) {
+		proto_name_cache[proto] = lookup_proto_name(proto);
+		proto_name_known[proto] = true;
+	}
+	return proto_name_cache[proto];
 }
 
 void sa_host(const struct sockaddr *sa, char *buf, size_t size)
