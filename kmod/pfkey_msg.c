@@ -41,6 +41,8 @@ static int handle_promisc(struct sock *sk, const struct pfkey_msg *m,
 		if (!skb)
 			return -ENOBUFS;
 		skb_put_data(skb, hdr, len);
+		/* The echo reports success, as af_key's does. */
+		((struct sadb_msg *)skb->data)->sadb_msg_errno = 0;
 		return pfkey_broadcast(sock_net(sk), skb, PFKEY_TO_ALL, NULL, 0,
 				       GFP_KERNEL);
 	}

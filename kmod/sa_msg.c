@@ -390,8 +390,14 @@ struct sk_buff *nfipsec_sa_msg(const struct nfipsec_sa *sa, u8 type, u32 seq,
 		return NULL;
 	h = put_header(skb, sa, type, seq, pid);
 	put_sa(skb, sa);
-	if (what & SA_MSG_HARD)
-		put_lifetime(skb, SADB_EXT_LIFETIME_HARD, &sa->hard);
+	if (what & SA_MSG_HARD) {
+		struct nfipsec_lifetime hard = sa->hard;
+
+		/* A larval SA dies larval_lifetime after its GETSPI: say so. */
+		if (READ_ONCE(sa->state) == SADB_SASTATE_LARVAL)
+			hard.addtime = READ_ONCE(*sa->db->larval_lifetime);
+		put_lifetime(skb, SADB_EXT_LIFETIME_HARD, &hard);
+	}
 	if (what & SA_MSG_SOFT)
 		put_lifetime(skb, SADB_EXT_LIFETIME_SOFT, &sa->soft);
 	if (what & SA_MSG_CURRENT) {
@@ -424,7 +430,8 @@ struct sk_buff *nfipsec_sa_expire_msg(const struct nfipsec_sa *sa, bool hard,
 
 	len = sizeof(struct sadb_msg) + sizeof(struct sadb_sa) +
 	      2 * sizeof(struct sadb_lifetime) +
-	      (src ? ext_bytes(src) : 0) + (dst ? ext_bytes(dst) : 0);
+	      (src ? ext_bytes(src) : 0) + (dst ? ext_bytes(dst) : 0) +
+	      sizeof(struct sadb_x_sa2);
 	skb = alloc_skb(len, gfp);
 	if (!skb)
 		return NULL;
@@ -438,6 +445,8 @@ struct sk_buff *nfipsec_sa_expire_msg(const struct nfipsec_sa *sa, bool hard,
 		skb_put_data(skb, src, ext_bytes(src));
 	if (dst)
 		skb_put_data(skb, dst, ext_bytes(dst));
+	/* Mode and reqid: strongSwan's kernel-pfkey reads SA2 unchecked. */
+	put_sa2(skb, sa);
 	h->sadb_msg_len = skb->len / 8;
 	return skb;
 }
