@@ -5,10 +5,13 @@
  * messages the kernel sends.
  *
  * Who receives what follows RFC 2367 and af_key: GETSPI, GET, REGISTER
- * and errors answer the sender (REGISTER also every socket registered for
- * the type); UPDATE, ADD, DELETE and FLUSH are announced to every socket,
- * the sender included, with the sender's seq and pid; EXPIRE goes to the
- * sockets registered for the SA's type.  Promiscuous sockets see it all.
+ * and errors answer the sender (REGISTER also every registered socket);
+ * UPDATE, ADD, DELETE and FLUSH are announced to every socket, the sender
+ * included, with the sender's seq and pid; EXPIRE goes to the registered
+ * sockets.  "Registered" means for any SA type, as af_key's and KAME's
+ * BROADCAST_REGISTERED/KEY_SENDUP_REGISTERED mean it: a listener that
+ * registered for AH alone still hears ESP expiries.  Promiscuous sockets
+ * see it all.
  *
  * A request changes the database whole or not at all: everything that
  * can fail (validation, algorithm checks, allocations) happens before the
@@ -331,7 +334,7 @@ static int handle_register(struct sock *sk, const struct pfkey_msg *m,
 		return fail(v, SADB_X_DIAGNOSTIC_NOMEM, -ENOBUFS);
 	if (satype != SADB_SATYPE_UNSPEC)
 		WRITE_ONCE(pfk->registered, pfk->registered | bit);
-	pfkey_broadcast(sock_net(sk), skb, PFKEY_TO_REGISTERED, sk, satype,
+	pfkey_broadcast(sock_net(sk), skb, PFKEY_TO_REGISTERED, sk, 0,
 			GFP_KERNEL);
 	return 0;
 }
@@ -512,8 +515,7 @@ static void sa_expired(struct nfipsec_sadb *db, struct nfipsec_sa *sa,
 		nfipsec_stats_inc(&nn->stats, NFIPSEC_STAT_PFKEY_OUT_DROP_NOMEM);
 		return;
 	}
-	pfkey_broadcast(nn->net, skb, PFKEY_TO_REGISTERED, NULL, sa->satype,
-			GFP_KERNEL);
+	pfkey_broadcast(nn->net, skb, PFKEY_TO_REGISTERED, NULL, 0, GFP_KERNEL);
 }
 
 const struct nfipsec_sadb_ops nfipsec_pfkey_sadb_ops = {
