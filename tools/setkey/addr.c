@@ -181,16 +181,24 @@ static int lookup_service_port(const char *name)
 	return s ? ntohs(s->s_port) : -1;
 }
 
+/* @lookup(@name), answered from @m when it was asked before. */
+static int memo_lookup(struct name_memo *m, const char *name,
+		       int (*lookup)(const char *name))
+{
+	int value;
+
+	if (!memo_find(m, name, &value)) {
+		value = lookup(name);
+		memo_add(m, name, value);
+	}
+	return value;
+}
+
 int service_port(const char *name)
 {
 	static struct name_memo memo;
-	int port;
 
-	if (!memo_find(&memo, name, &port)) {
-		port = lookup_service_port(name);
-		memo_add(&memo, name, port);
-	}
-	return port;
+	return memo_lookup(&memo, name, lookup_service_port);
 }
 
 /*
@@ -237,13 +245,8 @@ static int lookup_upper_proto(const char *name)
 int upper_proto(const char *name)
 {
 	static struct name_memo memo;
-	int proto;
 
-	if (!memo_find(&memo, name, &proto)) {
-		proto = lookup_upper_proto(name);
-		memo_add(&memo, name, proto);
-	}
-	return proto;
+	return memo_lookup(&memo, name, lookup_upper_proto);
 }
 
 /*
