@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# nfipsec: timeout 400
+# nfipsec: timeout 900
 #
 # The key engine through PF_KEY (selftests/progs/pfkey_sadb.c): every SA
 # message, algorithms and keys, GETSPI/UPDATE, lifetimes and EXPIRE, a
