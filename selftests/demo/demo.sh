@@ -123,8 +123,8 @@ print(len(data), hashlib.sha256(data).hexdigest())')
 fi
 if [ $have_tcpdump = 1 ]; then
 	sleep 1
-	kill $CAP_PID 2>/dev/null
-	wait $CAP_PID 2>/dev/null
+	kill "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
 	say "What tcpdump saw on right's veth-r:"
 	sed 's/^/#     /' "$CAP"
 	if grep -q 'ESP(spi=' "$CAP"; then
