@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # nfipsec: noload
-# nfipsec: timeout 900
+# nfipsec: timeout 1800
 #
 # The project's setkey against Linux's own af_key (the reference PF_KEY):
 # add/get/dump/delete/flush for every protocol and every algorithm af_key

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# nfipsec: timeout 900
+# nfipsec: timeout 1800
 #
 # The project's setkey against nfipsec: the same add/get/dump/delete/flush
 # round trips as 40_setkey_afkey.sh, for every protocol and algorithm, with
