@@ -72,24 +72,8 @@ tap_on_exit "rm -rf $W"
 KO=$W/nfipsec.ko
 cp "$NFIPSEC_KO" "$KO"
 
-is_loaded() { grep -q "^$1 " /proc/modules; }
-unload() {	# MODULE: rmmod, waiting for references that RCU still holds
-	local _
-	for _ in $(seq 20); do
-		is_loaded "$1" || return 0
-		rmmod "$1" 2>/dev/null && return 0
-		sleep 0.5
-	done
-	rmmod "$1"
-}
-reload_nfipsec() {
-	is_loaded nfipsec && return 0
-	local d
-	for d in $(modinfo -F depends "$KO" 2>/dev/null | tr ',' ' '); do
-		modprobe "$d"
-	done
-	insmod "$KO"
-}
+# shellcheck source=selftests/bench/modules.sh
+. "$NFIPSEC_ROOT/selftests/bench/modules.sh"
 tap_on_exit reload_nfipsec
 
 highest() { printf '%s\n' "$@" | sort -g | tail -n 1; }
