@@ -33,6 +33,33 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/* get_unaligned() and friends moved to <linux/unaligned.h> in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define NFIPSEC_UNALIGNED_H "linux/unaligned.h"
+#else
+#define NFIPSEC_UNALIGNED_H "asm/unaligned.h"
+#endif
+
+/* skb_gso_segment() moved to <net/gso.h> in 6.5. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define NFIPSEC_GSO_H "net/gso.h"
+#else
+#define NFIPSEC_GSO_H "linux/netdevice.h"
+#endif
+
+/*
+ * Crypto completion callbacks: 6.3 passes the request's data pointer
+ * instead of the request.  Define one as
+ *   static void name(NFIPSEC_CRYPTO_CB_ARGS) { void *data = NFIPSEC_CRYPTO_CB_DATA; ... }
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define NFIPSEC_CRYPTO_CB_ARGS	void *nfipsec_cb_data_, int err
+#define NFIPSEC_CRYPTO_CB_DATA	(nfipsec_cb_data_)
+#else
+#define NFIPSEC_CRYPTO_CB_ARGS	struct crypto_async_request *nfipsec_cb_req_, int err
+#define NFIPSEC_CRYPTO_CB_DATA	(nfipsec_cb_req_->data)
+#endif
+
 /*
  * Internal functions the KUnit module (kmod/test/) calls.  Exported in a
  * namespace of their own, and only from kernels built with KUnit, so

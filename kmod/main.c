@@ -16,6 +16,8 @@
 #include "netns.h"
 #include "pfkey_sock.h"
 #include "sockpolicy.h"
+#include "pkt.h"
+#include "xform.h"
 
 static int afkey_veto(struct notifier_block *nb, unsigned long state, void *data)
 {
@@ -35,9 +37,16 @@ static int __init nfipsec_init(void)
 {
 	int err;
 
-	err = nfipsec_pfkey_sock_init();
+	err = nfipsec_xform_wq_init();
 	if (err)
 		return err;
+	err = nfipsec_pkt_init();
+	if (err)
+		goto err_wq;
+	nfipsec_hooks_request_modules();
+	err = nfipsec_pfkey_sock_init();
+	if (err)
+		goto err_pkt;
 	err = nfipsec_netns_init();
 	if (err)
 		goto err_sock;
@@ -57,6 +66,11 @@ err_netns:
 	nfipsec_netns_exit();
 err_sock:
 	nfipsec_pfkey_sock_exit();
+err_pkt:
+	nfipsec_pkt_exit();
+err_wq:
+	rcu_barrier();
+	nfipsec_xform_wq_exit();
 	return err;
 }
 
@@ -70,6 +84,10 @@ static void __exit nfipsec_exit(void)
 	nfipsec_netns_exit();
 	/* SAs are freed through call_rcu(): wait for the last of them. */
 	rcu_barrier();
+	/* ...whose crypto transforms are freed by a work item. */
+	nfipsec_xform_drain();
+	nfipsec_xform_wq_exit();
+	nfipsec_pkt_exit();
 	pr_info("unloaded\n");
 }
 

@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "pfkey_sa.h"
 #include "pfkey_spd.h"
+#include "pkt.h"
 
 unsigned int nfipsec_net_id __read_mostly;
 
@@ -27,6 +28,7 @@ static int __net_init nfipsec_net_init(struct net *net)
 	mutex_init(&nn->cfg_lock);
 	INIT_HLIST_HEAD(&nn->socks);
 	atomic_set(&nn->sock_count, 0);
+	atomic_set(&nn->pkts_inflight, 0);
 
 	err = nfipsec_stats_init(&nn->stats);
 	if (err)
@@ -47,8 +49,13 @@ static int __net_init nfipsec_net_init(struct net *net)
 	err = nfipsec_pfkey_proc_init(net);
 	if (err)
 		goto err_proc;
+	err = nfipsec_hooks_net_init(net);
+	if (err)
+		goto err_pfkey_proc;
 	return 0;
 
+err_pfkey_proc:
+	nfipsec_pfkey_proc_exit(net);
 err_proc:
 	nfipsec_proc_net_exit(net);
 err_sysctl:
@@ -67,6 +74,8 @@ static void __net_exit nfipsec_net_exit(struct net *net)
 	struct nfipsec_net *nn = nfipsec_net(net);
 
 	WARN_ON(!hlist_empty(&nn->socks));
+	nfipsec_hooks_net_exit(net);
+	nfipsec_pkt_net_drain(nn);
 	nfipsec_pfkey_proc_exit(net);
 	nfipsec_proc_net_exit(net);
 	nfipsec_sysctl_net_exit(&nn->sysctl);

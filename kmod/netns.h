@@ -36,6 +36,10 @@ struct nfipsec_net {
 	 */
 	struct mutex cfg_lock;
 
+	/* Packet path: packets in flight (async crypto), nf_defrag_ipv6 held. */
+	atomic_t pkts_inflight;
+	bool defrag6;
+
 	struct nfipsec_sadb sadb;
 	struct nfipsec_spd spd;
 	struct nfipsec_sysctl sysctl;

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 
 #include "sa_msg.h"
+#include "xform.h"
 #include "alg.h"
 
 /* Extensions kept verbatim, in the order they are returned. */
@@ -284,6 +285,13 @@ int nfipsec_sa_set_params(struct nfipsec_sa *sa, const struct pfkey_msg *m,
 	if (err)
 		return err;
 	nfipsec_sa_set_lifetimes(sa, m);
+	/* The transform: the crypto API may still refuse a key (weak, odd). */
+	err = nfipsec_xform_init(sa);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		return fail(v, sa->ealg ? SADB_X_DIAGNOSTIC_BAD_EKEYBITS :
+				SADB_X_DIAGNOSTIC_BAD_AKEYBITS, -EINVAL);
 	return 0;
 }
 

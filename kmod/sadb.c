@@ -21,6 +21,7 @@
 #include <linux/ipsec.h>
 
 #include "sadb.h"
+#include "xform.h"
 
 static const struct rhashtable_params spi_params = {
 	.key_len = sizeof(struct nfipsec_spi_key),
@@ -115,6 +116,7 @@ static void sa_free_rcu(struct rcu_head *head)
 	/* Keys leave the kernel's memory zeroed (kfree_sensitive). */
 	kfree_sensitive(sa->akey);
 	kfree_sensitive(sa->ekey);
+	nfipsec_xform_free(sa->xf);
 	kfree(sa->kept);
 	kfree(sa);
 }

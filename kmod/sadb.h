@@ -125,6 +125,11 @@ struct nfipsec_sa {
 	 */
 	u8 *kept;
 	u16 kept_len;
+
+	/* Crypto transform and replay window (xform.h); set before listing. */
+	struct nfipsec_xform *xf;
+	/* Packet-path counters of this SA (bytes/packets are cur_*). */
+	atomic64_t drops;		/* packets dropped on this SA, any reason */
 };
 
 struct nfipsec_sadb;

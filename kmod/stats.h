@@ -21,7 +21,26 @@
 	X(PFKEY_IN_REJECTED,	"pfkey_in_rejected") /* answered with errno */	\
 	X(PFKEY_OUT,		"pfkey_out")	/* messages queued to sockets */ \
 	X(PFKEY_OUT_DROP_RCVBUF, "pfkey_out_drop_rcvbuf") /* receiver full */ \
-	X(PFKEY_OUT_DROP_NOMEM,	"pfkey_out_drop_nomem")
+	X(PFKEY_OUT_DROP_NOMEM,	"pfkey_out_drop_nomem")	\
+	/* packet path: what passed */						\
+	X(ESP_OUT,		"esp_out")	/* packets ESP-protected */	\
+	X(ESP_IN,		"esp_in")	/* ESP packets accepted */	\
+	X(ASYNC,		"crypto_async")	/* completions after -EINPROGRESS */ \
+	/* outbound drops, by reason */						\
+	X(OUT_POLICY_DISCARD,	"out_policy_discard") /* discard policy or def_policy */ \
+	X(OUT_NO_SA,		"out_no_sa")	/* required SA missing */	\
+	X(OUT_UNSUPPORTED,	"out_unsupported") /* AH/IPcomp/bundles: not carried yet */ \
+	X(OUT_SEQ_OVERFLOW,	"out_seq_overflow") /* sequence space used up */ \
+	X(OUT_NO_ROUTE,		"out_no_route")	/* tunnel endpoint unroutable */ \
+	X(OUT_ERROR,		"out_error")	/* memory, crypto, GSO errors */ \
+	/* inbound drops, by reason */						\
+	X(IN_NO_SA,		"in_no_sa")	/* unknown SPI */		\
+	X(IN_AUTH,		"in_auth_fail")	/* integrity check failed */	\
+	X(IN_REPLAY,		"in_replay")	/* replayed or too old */	\
+	X(IN_BAD_PAD,		"in_bad_padding") /* pad length beyond payload */ \
+	X(IN_MALFORMED,		"in_malformed")	/* truncated, misaligned, bad inner header */ \
+	X(IN_POLICY,		"in_policy_violation") /* cleartext under require, SA/policy mismatch */ \
+	X(IN_ERROR,		"in_error")	/* memory, crypto errors */
 
 enum nfipsec_stat {
 #define X(id, name) NFIPSEC_STAT_##id,

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * esp.c - ESP framing and crypto on one packet (esp.h).
+ *
+ * Output, in place on a linear skb:
+ *
+ *   before   [ hdrlen: IP hdr (+exts) | payload                        ]
+ *   after    [ hdrlen | SPI seq | IV | payload pad padlen nexthdr | ICV ]
+ *                     '---- associated data ----'
+ *                                  '------ encrypted --------------'
+ *
+ * Every transform is an AEAD (xform.h) whose associated data is the ESP
+ * header and the IV, and whose req->iv is the IV: RFC 4106/4309/4543/7634
+ * templates skip the IV in the associated data, authenc authenticates
+ * it, which is what RFC 4303 asks of each.  The IP header is finished
+ * before the crypto runs (ESP does not cover it), so an asynchronous
+ * completion only has to send the packet on.
+ */
+#include <crypto/aead.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/random.h>
+#include NFIPSEC_UNALIGNED_H
+#include <linux/slab.h>
+#include <net/esp.h>
+#include <net/ip.h>
+
+#include "esp.h"
+#include "xform.h"
+#include "nfipsec.h"
+#include "netns.h"
+
+#define ESP_HDR	8	/* SPI and sequence number */
+
+static struct aead_request *pkt_req(struct nfipsec_pkt *p)
+{
+	return (void *)PTR_ALIGN((u8 *)(p + 1), crypto_tfm_ctx_alignment());
+}
+
+struct nfipsec_pkt *nfipsec_pkt_alloc(struct nfipsec_sa *sa, gfp_t gfp)
+{
+	const struct nfipsec_xform *xf = sa->xf;
+	size_t len = sizeof(struct nfipsec_pkt);
+	struct nfipsec_pkt *p;
+
+	if (xf->aead)
+		len += crypto_tfm_ctx_alignment() + sizeof(struct aead_request) +
+		       xf->reqsize;
+	p = kmalloc(len, gfp);
+	if (!p)
+		return NULL;
+	memset(p, 0, sizeof(*p));
+	if (!nfipsec_sa_get(sa)) {
+		kfree(p);
+		return NULL;
+	}
+	p->sa = sa;
+	atomic_inc(&((struct nfipsec_net *)sa->db->owner)->pkts_inflight);
+	return p;
+}
+
+void nfipsec_pkt_free(struct nfipsec_pkt *p)
+{
+	if (!p)
+		return;
+	atomic_dec(&((struct nfipsec_net *)p->sa->db->owner)->pkts_inflight);
+	nfipsec_sa_put(p->sa);
+	kfree(p);
+}
+
+unsigned int nfipsec_esp_head(const struct nfipsec_sa *sa)
+{
+	return ESP_HDR + sa->xf->ivlen;
+}
+
+unsigned int nfipsec_esp_tail_max(const struct nfipsec_sa *sa)
+{
+	return sa->xf->block - 1 + 2 + sa->xf->icvlen;
+}
+
+int nfipsec_skb_make_room(struct sk_buff *skb, unsigned int head, unsigned int tail)
+{
+	int dh, dt;
+
+	if (skb_linearize(skb))
+		return -ENOMEM;
+	dh = (int)head - (int)skb_headroom(skb);
+	dt = (int)tail - (int)skb_tailroom(skb);
+	if (skb_cloned(skb) || dh > 0 || dt > 0) {
+		if (pskb_expand_head(skb, dh > 0 ? ALIGN(dh, 16) : 0,
+				     dt > 0 ? dt : 0, GFP_ATOMIC))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* After the headers of a packet changed length: the IP length fields. */
+static void fix_ip_len(struct sk_buff *skb, u16 family)
+{
+	if (family == AF_INET) {
+		struct iphdr *iph = (struct iphdr *)skb->data;
+
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+	} else {
+		ipv6_hdr(skb)->payload_len = htons(skb->len - sizeof(struct ipv6hdr));
+	}
+}
+
+static void fill_padding(u8 *pad, unsigned int n, u32 flags)
+{
+	unsigned int i;
+
+	if (flags & SADB_X_EXT_PZERO) {
+		memset(pad, 0, n);
+	} else if (flags & SADB_X_EXT_PRAND) {
+		get_random_bytes(pad, n);
+	} else {
+		for (i = 0; i < n; i++)	/* RFC 4303 2.4: 1, 2, 3, ... */
+			pad[i] = i + 1;
+	}
+}
+
+static void esp_output_done(NFIPSEC_CRYPTO_CB_ARGS)
+{
+	struct nfipsec_pkt *p = NFIPSEC_CRYPTO_CB_DATA;
+
+	if (err == -EINPROGRESS)	/* left the backlog: not done yet */
+		return;
+	p->done(p, err);
+}
+
+int nfipsec_esp_output(struct nfipsec_pkt *p)
+{
+	struct sk_buff *skb = p->skb;
+	struct nfipsec_sa *sa = p->sa;
+	const struct nfipsec_xform *xf = sa->xf;
+	unsigned int esplen = ESP_HDR + xf->ivlen;
+	unsigned int plen, padlen, clen;
+	struct ip_esp_hdr *esph;
+	struct aead_request *req;
+	u8 *trailer, *ivp;
+	u64 seq;
+	int err;
+
+	if (skb->len < p->hdrlen || p->proto_off >= p->hdrlen)
+		return -EINVAL;
+	plen = skb->len - p->hdrlen;
+	padlen = ALIGN(plen + 2, xf->block) - plen - 2;
+	clen = plen + padlen + 2;
+	err = nfipsec_skb_make_room(skb, esplen, padlen + 2 + xf->icvlen);
+	if (err)
+		return err;
+
+	seq = atomic64_inc_return(&sa->seq_out);
+	if (seq > U32_MAX && !sa->esn && !(sa->flags & SADB_X_EXT_CYCSEQ))
+		return -EOVERFLOW;
+
+	/* Open the gap for ESP's header and IV behind the kept headers. */
+	skb_push(skb, esplen);
+	memmove(skb->data, skb->data + esplen, p->hdrlen);
+	skb_reset_network_header(skb);
+	esph = (struct ip_esp_hdr *)(skb->data + p->hdrlen);
+	esph->spi = sa->id.spi;
+	esph->seq_no = htonl((u32)seq);
+	ivp = (u8 *)(esph + 1);
+	if (xf->iv_kind == NFIPSEC_IV_SEQ)
+		put_unaligned_be64(seq, ivp);
+	else if (xf->iv_kind == NFIPSEC_IV_RANDOM)
+		get_random_bytes(ivp, xf->ivlen);
+	memcpy(p->iv, ivp, xf->ivlen);
+
+	trailer = skb_put(skb, padlen + 2 + xf->icvlen);
+	fill_padding(trailer, padlen, sa->flags);
+	trailer[padlen] = padlen;
+	trailer[padlen + 1] = skb->data[p->proto_off];
+	skb->data[p->proto_off] = IPPROTO_ESP;
+	fix_ip_len(skb, p->family);
+	skb->ip_summed = CHECKSUM_NONE;
+
+	if (!xf->aead)		/* null/null: no integrity value either */
+		return 0;
+	sg_init_one(p->sg, esph, esplen + clen + xf->icvlen);
+	req = pkt_req(p);
+	aead_request_set_tfm(req, xf->aead);
+	aead_request_set_callback(req, 0, esp_output_done, p);
+	aead_request_set_crypt(req, p->sg, p->sg, clen, p->iv);
+	aead_request_set_ad(req, esplen);
+	err = crypto_aead_encrypt(req);
+	return err == -EBUSY ? -EINPROGRESS : err;
+}
+
+/* Decrypted (or failed): check the trailer and take ESP out of the packet. */
+static int esp_input_trailer(struct nfipsec_pkt *p, int err)
+{
+	struct sk_buff *skb = p->skb;
+	const struct nfipsec_xform *xf = p->sa->xf;
+	unsigned int esplen = ESP_HDR + xf->ivlen;
+	unsigned int clen = skb->len - p->hdrlen - esplen - xf->icvlen;
+	const u8 *t;
+	u8 padlen;
+
+	if (err)
+		return err == -EBADMSG ? -EBADMSG : err;
+	t = skb->data + skb->len - xf->icvlen - 2;
+	padlen = t[0];
+	if (padlen + 2 > clen)
+		return -EPROTO;
+	p->nexthdr = t[1];
+	skb_trim(skb, skb->len - xf->icvlen - 2 - padlen);
+	memmove(skb->data + esplen, skb->data, p->hdrlen);
+	skb_pull(skb, esplen);
+	skb_reset_network_header(skb);
+	skb->data[p->proto_off] = p->nexthdr;
+	fix_ip_len(skb, p->family);
+	return 0;
+}
+
+static void esp_input_done(NFIPSEC_CRYPTO_CB_ARGS)
+{
+	struct nfipsec_pkt *p = NFIPSEC_CRYPTO_CB_DATA;
+
+	if (err == -EINPROGRESS)
+		return;
+	p->done(p, esp_input_trailer(p, err));
+}
+
+int nfipsec_esp_input(struct nfipsec_pkt *p)
+{
+	struct sk_buff *skb = p->skb;
+	const struct nfipsec_xform *xf = p->sa->xf;
+	unsigned int esplen = ESP_HDR + xf->ivlen;
+	struct aead_request *req;
+	unsigned int clen;
+	u8 *esph;
+	int err;
+
+	if (skb->len < p->hdrlen + esplen + xf->icvlen + 2 ||
+	    p->proto_off >= p->hdrlen)
+		return -EINVAL;
+	clen = skb->len - p->hdrlen - esplen - xf->icvlen;
+	if (clen % xf->block)
+		return -EINVAL;
+	err = nfipsec_skb_make_room(skb, 0, 0);
+	if (err)
+		return err;
+	skb_reset_network_header(skb);
+	esph = skb->data + p->hdrlen;
+	memcpy(p->iv, esph + ESP_HDR, xf->ivlen);
+	if (!xf->aead)
+		return esp_input_trailer(p, 0);
+
+	sg_init_one(p->sg, esph, skb->len - p->hdrlen);
+	req = pkt_req(p);
+	aead_request_set_tfm(req, xf->aead);
+	aead_request_set_callback(req, 0, esp_input_done, p);
+	aead_request_set_crypt(req, p->sg, p->sg, clen + xf->icvlen, p->iv);
+	aead_request_set_ad(req, esplen);
+	err = crypto_aead_decrypt(req);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return -EINPROGRESS;
+	return esp_input_trailer(p, err);
+}

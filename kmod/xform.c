@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xform.c - an SA's crypto transform and anti-replay window (xform.h).
+ */
+#include <crypto/aead.h>
+#include <crypto/authenc.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "xform.h"
+#include "alg_table.h"
+#include "sadb.h"
+
+static struct workqueue_struct *free_wq;
+
+static const u8 *key_bytes(const struct sadb_key *k, unsigned int *len)
+{
+	*len = k ? k->sadb_key_bits / 8 : 0;
+	return k ? (const u8 *)(k + 1) : NULL;
+}
+
+/* "authenc(auth,enc)" and its key: an rtattr with the cipher key length, then the keys. */
+static int authenc_setkey(struct crypto_aead *aead, const struct nfipsec_sa *sa)
+{
+	unsigned int alen, elen, len;
+	const u8 *ak = key_bytes(sa->akey, &alen);
+	const u8 *ek = key_bytes(sa->ekey, &elen);
+	struct crypto_authenc_key_param *param;
+	struct rtattr *rta;
+	u8 *blob, *p;
+	int err;
+
+	len = RTA_SPACE(sizeof(*param)) + alen + elen;
+	blob = kzalloc(len, GFP_KERNEL);
+	if (!blob)
+		return -ENOMEM;
+	rta = (struct rtattr *)blob;
+	rta->rta_type = CRYPTO_AUTHENC_KEYA_PARAM;
+	rta->rta_len = RTA_LENGTH(sizeof(*param));
+	param = RTA_DATA(rta);
+	param->enckeylen = cpu_to_be32(elen);
+	p = blob + RTA_SPACE(sizeof(*param));
+	if (alen)
+		memcpy(p, ak, alen);
+	if (elen)
+		memcpy(p + alen, ek, elen);
+	err = crypto_aead_setkey(aead, blob, len);
+	kfree_sensitive(blob);
+	return err;
+}
+
+static int esp_init(struct nfipsec_xform *xf, const struct nfipsec_sa *sa)
+{
+	const struct nfipsec_alg *enc = nfipsec_alg_find(NFIPSEC_ALG_ENC, sa->ealg);
+	const struct nfipsec_alg *auth = NULL;
+	char name[CRYPTO_MAX_ALG_NAME];
+	struct crypto_aead *aead;
+	unsigned int icv;
+	int err;
+
+	if (!enc)
+		return -EINVAL;
+	if ((enc->flags & NFIPSEC_ALG_F_NULL) &&
+	    (!sa->aalg || sa->aalg == SADB_X_AALG_NULL)) {
+		/* null/null (RFC 4303's test case): framing only, no transform. */
+		xf->block = 4;
+		xf->iv_kind = NFIPSEC_IV_NONE;
+		return 0;
+	}
+	if (enc->flags & NFIPSEC_ALG_F_AEAD) {
+		strscpy(name, enc->crypto, sizeof(name));
+		icv = enc->icv_bytes;
+	} else {
+		/* No integrity algorithm: authenc with the null digest. */
+		auth = nfipsec_alg_find(NFIPSEC_ALG_AUTH,
+					sa->aalg ? sa->aalg : SADB_X_AALG_NULL);
+		if (!auth)
+			return -EINVAL;
+		if (snprintf(name, sizeof(name), "authenc(%s,%s)", auth->crypto,
+			     enc->crypto) >= sizeof(name))
+			return -ENAMETOOLONG;
+		icv = auth->icv_bytes;
+	}
+	aead = crypto_alloc_aead(name, 0, 0);
+	if (IS_ERR(aead))
+		return PTR_ERR(aead) == -ENOENT ? -ENOENT : PTR_ERR(aead);
+	if (enc->flags & NFIPSEC_ALG_F_AEAD) {
+		unsigned int elen;
+		const u8 *ek = key_bytes(sa->ekey, &elen);
+
+		err = crypto_aead_setkey(aead, ek, elen);
+	} else {
+		err = authenc_setkey(aead, sa);
+	}
+	if (!err)
+		err = crypto_aead_setauthsize(aead, icv);
+	if (err) {
+		crypto_free_aead(aead);
+		return err;
+	}
+	xf->aead = aead;
+	xf->icvlen = icv;
+	xf->ivlen = crypto_aead_ivsize(aead);
+	xf->block = max_t(u8, enc->block_bytes, 4);
+	xf->reqsize = crypto_aead_reqsize(aead);
+	if (!xf->ivlen)
+		xf->iv_kind = NFIPSEC_IV_NONE;
+	else if (enc->flags & NFIPSEC_ALG_F_AEAD || enc->salt_bits)
+		xf->iv_kind = NFIPSEC_IV_SEQ;	/* counter-based: unique is enough */
+	else
+		xf->iv_kind = NFIPSEC_IV_RANDOM;
+	if (xf->iv_kind == NFIPSEC_IV_SEQ && xf->ivlen != 8) {
+		crypto_free_aead(aead);
+		xf->aead = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int nfipsec_xform_init(struct nfipsec_sa *sa)
+{
+	struct nfipsec_xform *xf;
+	int err = 0;
+
+	xf = kzalloc(sizeof(*xf), GFP_KERNEL);
+	if (!xf)
+		return -ENOMEM;
+	spin_lock_init(&xf->replay.lock);
+	if (sa->replay_window) {
+		xf->replay.size = sa->replay_window;
+		xf->replay.bits = bitmap_zalloc(roundup(sa->replay_window, BITS_PER_LONG),
+						GFP_KERNEL);
+		if (!xf->replay.bits) {
+			kfree(xf);
+			return -ENOMEM;
+		}
+	}
+	if (sa->satype == SADB_SATYPE_ESP)
+		err = esp_init(xf, sa);
+	if (err) {
+		bitmap_free(xf->replay.bits);
+		kfree(xf);
+		return err;
+	}
+	sa->xf = xf;
+	return 0;
+}
+
+static void free_work(struct work_struct *w)
+{
+	struct nfipsec_xform *xf = container_of(w, struct nfipsec_xform, free_work);
+
+	crypto_free_aead(xf->aead);
+	bitmap_free(xf->replay.bits);
+	kfree(xf);
+}
+
+void nfipsec_xform_free(struct nfipsec_xform *xf)
+{
+	if (!xf)
+		return;
+	if (!xf->aead) {
+		bitmap_free(xf->replay.bits);
+		kfree(xf);
+		return;
+	}
+	INIT_WORK(&xf->free_work, free_work);
+	queue_work(free_wq, &xf->free_work);
+}
+
+void nfipsec_xform_drain(void)
+{
+	flush_workqueue(free_wq);
+}
+
+int nfipsec_xform_wq_init(void)
+{
+	free_wq = alloc_workqueue("nfipsec_free", WQ_UNBOUND, 0);
+	return free_wq ? 0 : -ENOMEM;
+}
+
+void nfipsec_xform_wq_exit(void)
+{
+	destroy_workqueue(free_wq);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Anti-replay window                                                     */
+/* ---------------------------------------------------------------------- */
+
+static u32 nbits(const struct nfipsec_replay *r)
+{
+	return roundup(r->size, BITS_PER_LONG);
+}
+
+static int check_locked(const struct nfipsec_replay *r, u32 seq)
+{
+	if (!seq)
+		return -EINVAL;		/* the first packet carries 1 */
+	if (seq > r->top)
+		return 0;
+	if (r->top - seq >= r->size)
+		return -ERANGE;		/* left of the window */
+	return test_bit(seq % nbits(r), r->bits) ? -EEXIST : 0;
+}
+
+int nfipsec_replay_check(struct nfipsec_replay *r, u32 seq)
+{
+	int err;
+
+	if (!r->size)
+		return 0;
+	spin_lock_bh(&r->lock);
+	err = check_locked(r, seq);
+	spin_unlock_bh(&r->lock);
+	return err;
+}
+
+int nfipsec_replay_advance(struct nfipsec_replay *r, u32 seq)
+{
+	u32 n = nbits(r), i;
+	int err;
+
+	if (!r->size)
+		return 0;
+	spin_lock_bh(&r->lock);
+	err = check_locked(r, seq);
+	if (!err) {
+		if (seq > r->top) {
+			if (seq - r->top >= n)
+				bitmap_zero(r->bits, n);
+			else
+				for (i = r->top + 1; i != seq; i++)
+					__clear_bit(i % n, r->bits);
+			r->top = seq;
+		}
+		__set_bit(seq % n, r->bits);
+	}
+	spin_unlock_bh(&r->lock);
+	return err;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xform.h - what an SA needs to carry packets: its crypto transform, made
+ * from the SA's algorithms and keys when the SA is built (process
+ * context), and its inbound anti-replay window.  Freed with the SA.
+ *
+ * Every ESP algorithm runs through one AEAD transform: the combined-mode
+ * ciphers (RFC 4106, 4309, 4543, 7634) as they are, the others as
+ * authenc(integrity, cipher) — null ones included — so the packet code
+ * has a single path.  For every one of them the ESP header and the IV are
+ * the associated data and the IV is also passed as req->iv (the RFC
+ * templates skip the IV in the associated data, authenc authenticates it).
+ */
+#ifndef _NFIPSEC_XFORM_H
+#define _NFIPSEC_XFORM_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct crypto_aead;
+struct nfipsec_sa;
+
+/* How the explicit IV of a packet is made. */
+enum nfipsec_iv_kind {
+	NFIPSEC_IV_NONE,	/* no IV (null encryption) */
+	NFIPSEC_IV_SEQ,		/* counter modes and AEADs: the 64-bit sequence */
+	NFIPSEC_IV_RANDOM,	/* CBC: unpredictable, from the kernel's RNG */
+};
+
+/* Inbound anti-replay state (RFC 4303 3.4.3, 32-bit sequence numbers). */
+struct nfipsec_replay {
+	spinlock_t lock;
+	u32 size;		/* window in packets, 0: no replay check */
+	u32 top;		/* highest sequence number accepted */
+	unsigned long *bits;	/* bit (seq % size) set: seq was seen */
+};
+
+struct nfipsec_xform {
+	struct crypto_aead *aead;	/* ESP; NULL for null/null, AH, IPcomp */
+	u8 ivlen;			/* explicit IV bytes in each packet */
+	u8 icvlen;			/* integrity check value bytes */
+	u8 block;			/* payload alignment, >= 4 */
+	u8 iv_kind;			/* enum nfipsec_iv_kind */
+	unsigned int reqsize;		/* crypto_aead_reqsize() */
+	struct nfipsec_replay replay;
+	struct work_struct free_work;	/* crypto_free_aead() in process context */
+};
+
+/*
+ * Build @sa->xf from the SA's algorithms and keys.  0, or -ENOENT when the
+ * kernel has no implementation of the algorithm, -EINVAL for a key the
+ * implementation refuses, -ENOMEM.  Process context.  An SA whose protocol
+ * the packet path does not carry yet (AH, IPcomp) gets a transform with a
+ * replay window only.
+ */
+int nfipsec_xform_init(struct nfipsec_sa *sa);
+/* Free @xf (may be called from RCU callbacks: the crypto part is deferred). */
+void nfipsec_xform_free(struct nfipsec_xform *xf);
+/* Wait for deferred frees (module unload). */
+void nfipsec_xform_drain(void);
+/* The workqueue of deferred frees: module init and exit. */
+int nfipsec_xform_wq_init(void);
+void nfipsec_xform_wq_exit(void);
+
+/*
+ * Replay window.  check: 0 if @seq may be new (call before decrypting);
+ * advance: after the packet authenticated, record it, 0 or -EEXIST if
+ * another packet with @seq won the race meanwhile.
+ */
+int nfipsec_replay_check(struct nfipsec_replay *r, u32 seq);
+int nfipsec_replay_advance(struct nfipsec_replay *r, u32 seq);
+
+#endif /* _NFIPSEC_XFORM_H */
