@@ -3,19 +3,49 @@
  * alg.c - crypto API availability of the algorithms of alg_table.c, and
  * the SUPPORTED extensions built from it.
  *
- * Availability is asked of the crypto API each time (crypto_has_alg()
- * loads modules and instantiates templates as needed, and answers from
- * its registry once they exist), so a REGISTER reply tells what the
- * kernel can really run at that moment, not what it could at load time.
+ * Availability is asked of the crypto API (crypto_has_alg() loads modules
+ * and instantiates templates as needed, and answers from its registry once
+ * they exist), so a REGISTER reply tells what the kernel can really run,
+ * not what it could at load time.  A "yes" is remembered (the algorithm
+ * stays registered while anything uses it, and crypto_has_alg() would
+ * find it again); a "no" is asked again after NO_RECHECK, because each
+ * "no" costs a failed modprobe per algorithm (a second each in a TCG
+ * guest), and ACQUIREs and REGISTERs must not wait for that every time.
  */
 #include <linux/crypto.h>
+#include <linux/jiffies.h>
 #include <linux/skbuff.h>
 
 #include "alg.h"
 
+#define NO_RECHECK	(30 * HZ)
+
+static struct {
+	unsigned long asked;	/* jiffies | 1 of the last "no"; 0: never */
+	bool yes;
+} known[NFIPSEC_ALG_MAX];
+
 bool nfipsec_alg_available(const struct nfipsec_alg *alg)
 {
-	return crypto_has_alg(alg->crypto, 0, 0);
+	unsigned int i;
+	unsigned long asked;
+	bool yes;
+
+	for (i = 0; i < NFIPSEC_ALG_MAX && nfipsec_alg_at(i) != alg; i++)
+		;
+	if (i == NFIPSEC_ALG_MAX)
+		return crypto_has_alg(alg->crypto, 0, 0);
+	if (READ_ONCE(known[i].yes))
+		return true;
+	asked = READ_ONCE(known[i].asked);
+	if (asked && time_before(jiffies, asked + NO_RECHECK))
+		return false;
+	yes = crypto_has_alg(alg->crypto, 0, 0);
+	if (yes)
+		WRITE_ONCE(known[i].yes, true);
+	else
+		WRITE_ONCE(known[i].asked, jiffies | 1);
+	return yes;
 }
 
 static bool listed(const struct nfipsec_alg *alg, u8 satype, u16 ext)

@@ -15,6 +15,7 @@
 #include "pfkey_sa.h"
 #include "pfkey_spd.h"
 #include "pkt.h"
+#include "acquire.h"
 
 unsigned int nfipsec_net_id __read_mostly;
 
@@ -29,6 +30,7 @@ static int __net_init nfipsec_net_init(struct net *net)
 	INIT_HLIST_HEAD(&nn->socks);
 	atomic_set(&nn->sock_count, 0);
 	atomic_set(&nn->pkts_inflight, 0);
+	nfipsec_acquire_net_init(nn);
 
 	err = nfipsec_stats_init(&nn->stats);
 	if (err)
@@ -76,6 +78,7 @@ static void __net_exit nfipsec_net_exit(struct net *net)
 	WARN_ON(!hlist_empty(&nn->socks));
 	nfipsec_hooks_net_exit(net);
 	nfipsec_pkt_net_drain(nn);
+	nfipsec_acquire_net_exit(nn);
 	nfipsec_pfkey_proc_exit(net);
 	nfipsec_proc_net_exit(net);
 	nfipsec_sysctl_net_exit(&nn->sysctl);

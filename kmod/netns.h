@@ -9,6 +9,8 @@
 
 #include <linux/mutex.h>
 #include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -39,6 +41,10 @@ struct nfipsec_net {
 	/* Packet path: packets in flight (async crypto), nf_defrag_ipv6 held. */
 	atomic_t pkts_inflight;
 	bool defrag6;
+	/* ACQUIREs asked by the packet path, sent by a work item (acquire.c). */
+	struct llist_head acq_queue;
+	struct work_struct acq_work;
+	atomic_t acq_pending;
 
 	struct nfipsec_sadb sadb;
 	struct nfipsec_spd spd;

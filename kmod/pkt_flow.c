@@ -136,11 +136,14 @@ int nfipsec_flow_from_skb(struct sk_buff *skb, const struct nfipsec_l3 *l3,
  * A decrypted packet is handed back to the stack with netif_rx() and meets
  * nfipsec's inbound check again at LOCAL_IN or FORWARD; it must pass there
  * as protected, and a packet from the wire must never look like one.  The
- * mark is a keyed hash of the skb's address in the last 8 bytes of
- * skb->cb: the receive path up to those hooks (IPCB/IP6CB, tc's cb) uses
- * at most the first 40, a fresh skb has the cb zeroed, and the key is
- * secret.  A mark lost on the way (a tc/BPF program rewriting all of cb)
- * fails closed: the packet is then checked as cleartext.
+ * mark is a keyed hash (boot-time random key) of the packet's source and
+ * destination addresses in the last 8 bytes of skb->cb: the receive path
+ * up to those hooks (IPCB/IP6CB, tc's cb) uses at most the first 40, a
+ * fresh skb has its cb zeroed, and reassembly moves the head fragment's cb
+ * to whichever skb becomes the datagram — with the same addresses, so an
+ * inner packet that was fragmented before encryption keeps its mark.  A
+ * mark lost on the way (a tc/BPF program rewriting all of cb) fails
+ * closed: the packet is then checked as cleartext.
  */
 static siphash_key_t mark_key __read_mostly;
 
@@ -151,7 +154,11 @@ static u64 *mark_slot(struct sk_buff *skb)
 
 static u64 mark_of(const struct sk_buff *skb)
 {
-	return siphash_1u64((u64)(unsigned long)skb, &mark_key);
+	const u8 *nh = skb_network_header(skb);
+
+	if (skb->protocol == htons(ETH_P_IP))
+		return siphash(nh + offsetof(struct iphdr, saddr), 8, &mark_key);
+	return siphash(nh + offsetof(struct ipv6hdr, saddr), 32, &mark_key);
 }
 
 void nfipsec_mark_decrypted(struct sk_buff *skb)
@@ -163,7 +170,7 @@ bool nfipsec_take_decrypted_mark(struct sk_buff *skb)
 {
 	u64 *slot = mark_slot(skb);
 
-	if (get_unaligned(slot) != mark_of(skb))
+	if (!get_unaligned(slot) || get_unaligned(slot) != mark_of(skb))
 		return false;
 	put_unaligned(0, slot);
 	return true;

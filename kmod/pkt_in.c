@@ -18,7 +18,9 @@
  *
  * LOCAL_IN and FORWARD, anything else: a packet that an ipsec policy
  * requires to be protected (any request whose level is not "use") is
- * dropped as a policy violation, so is one a discard policy covers.
+ * dropped as a policy violation, so is one a discard policy covers —
+ * unless, at LOCAL_IN, the socket it is for has a bypass policy of its
+ * own (IKE daemons' sockets).
  *
  * Every drop is counted by reason in /proc/net/nfipsec/stats, and against
  * the SA when there is one.
@@ -34,9 +36,12 @@
 #include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/udp.h>
+#include <net/xfrm.h>
 
 #include "esp.h"
 #include "pkt.h"
+#include "sockpolicy.h"
 #include "spd.h"
 #include "xform.h"
 
@@ -313,10 +318,66 @@ static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *sta
 	return NF_STOLEN;
 }
 
+/*
+ * The socket a cleartext packet is for, when it has a policy of its own
+ * (IP_IPSEC_POLICY): IKE daemons put "bypass" on their sockets so that IKE
+ * passes the "any" policies they install.  TCP is found when early demux
+ * attached it; UDP is looked up (only on the way to a drop: the lookup is
+ * through symbol_get(), exported when nf_socket/nf_tproxy are built).
+ */
+static const struct nfipsec_sockpol *dest_sockpol(struct sk_buff *skb, u16 family,
+						  struct sock **ref)
+{
+	struct nfipsec_flow f;
+	struct nfipsec_l3 l3;
+	struct sock *sk = NULL;
+
+	*ref = NULL;
+	if (skb->sk)
+		return nfipsec_sockpol_of(skb->sk, XFRM_POLICY_IN);
+	if (nfipsec_l3_parse(skb, family, &l3) || l3.frag || l3.proto != IPPROTO_UDP ||
+	    nfipsec_flow_from_skb(skb, &l3, &f))
+		return NULL;
+	if (family == AF_INET) {
+		typeof(&udp4_lib_lookup) lookup = symbol_get(udp4_lib_lookup);
+
+		if (lookup) {
+			sk = lookup(dev_net(skb->dev), f.src.a4, f.sport, f.dst.a4,
+				    f.dport, skb->dev->ifindex);
+			symbol_put(udp4_lib_lookup);
+		}
+	} else {
+		typeof(&udp6_lib_lookup) lookup = symbol_get(udp6_lib_lookup);
+
+		if (lookup) {
+			sk = lookup(dev_net(skb->dev), &f.src.a6, f.sport, &f.dst.a6,
+				    f.dport, skb->dev->ifindex);
+			symbol_put(udp6_lib_lookup);
+		}
+	}
+	*ref = sk;
+	return sk ? nfipsec_sockpol_of(sk, XFRM_POLICY_IN) : NULL;
+}
+
+static bool socket_bypasses(struct sk_buff *skb, u16 family)
+{
+	const struct nfipsec_sockpol *sp;
+	struct sock *ref;
+	bool pass;
+
+	sp = dest_sockpol(skb, family, &ref);
+	pass = sp && (sp->type == IPSEC_POLICY_BYPASS || sp->type == IPSEC_POLICY_NONE);
+	if (ref)
+		sock_put(ref);
+	return pass;
+}
+
 static unsigned int clear_verdict(struct nfipsec_net *nn, struct sk_buff *skb,
 				  u16 family, u8 dir)
 {
 	if (check_policy(nn, skb, family, dir, NULL, 0))
+		return NF_ACCEPT;
+	if (dir == IPSEC_DIR_INBOUND && skb->dev && socket_bypasses(skb, family))
 		return NF_ACCEPT;
 	count(nn, NFIPSEC_STAT_IN_POLICY);
 	return NF_DROP;

@@ -4,13 +4,17 @@
  * NAT and the firewall, before conntrack's confirm), every packet of a
  * namespace where nfipsec has policies is looked up in the outbound SPD.
  *
+ *   socket policy (IP_IPSEC_POLICY, sockpolicy.c) first: bypass/none pass,
+ *                 discard drops, ipsec applies its own requests, entrust
+ *                 asks the SPD
  *   no policy     def_policy: pass, or drop
  *   none          pass
  *   discard       drop
  *   ipsec         the first request that has an SA (or whose level is
  *                 use and has none: passed in clear) is applied; ESP in
  *                 transport or tunnel mode.  A required SA that does not
- *                 exist drops the packet (ACQUIRE: not yet).
+ *                 exist drops the packet and sends one SADB_ACQUIRE
+ *                 (acquire.c); a "use" request without SA asks too.
  *
  * GSO packets are segmented first, and checksums finished, since ESP
  * encrypts them.  Transport mode changes the packet in place and lets it
@@ -31,9 +35,12 @@
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
+#include "acquire.h"
 #include "esp.h"
 #include "pkt.h"
+#include "sockpolicy.h"
 #include "spd.h"
 #include "xform.h"
 
@@ -49,8 +56,16 @@ static void count(struct nfipsec_net *nn, unsigned int stat)
 }
 
 /* Which SA the request @r asks for this packet, or why none. */
-static int plan_req(struct nfipsec_net *nn, const struct nfipsec_flow *f,
-		    const struct nfipsec_ipsecreq *r, struct out_plan *plan)
+/* The requests to apply: an SPD policy's, or a socket's own (id 0). */
+struct out_reqs {
+	const struct nfipsec_ipsecreq *req;
+	u8 nreq;
+	u32 id, priority;
+};
+
+static int plan_req(struct nfipsec_net *nn, const struct out_reqs *rs,
+		    const struct nfipsec_flow *f, const struct nfipsec_ipsecreq *r,
+		    struct out_plan *plan)
 {
 	const union nfipsec_addr *src = &f->src, *dst = &f->dst;
 	u16 family = f->family;
@@ -72,8 +87,11 @@ static int plan_req(struct nfipsec_net *nn, const struct nfipsec_flow *f,
 		nfipsec_sa_put(plan->sa);
 		plan->sa = NULL;
 	}
-	if (!plan->sa)
+	if (!plan->sa) {
+		/* Ask the key managers for it, whatever the level (KAME). */
+		nfipsec_acquire(nn, rs->id, rs->priority, r, family, src, dst);
 		return level == IPSEC_LEVEL_USE ? -ENOENT : -ESRCH;
+	}
 	plan->req = r;
 	plan->mode = r->mode;
 	return 0;
@@ -85,15 +103,15 @@ static int plan_req(struct nfipsec_net *nn, const struct nfipsec_flow *f,
  * Only one transform per packet is carried so far: a bundle that needs
  * two is refused as unsupported rather than half applied.
  */
-static int plan_policy(struct nfipsec_net *nn, const struct nfipsec_policy *pol,
+static int plan_policy(struct nfipsec_net *nn, const struct out_reqs *rs,
 		       const struct nfipsec_flow *f, struct out_plan *plan)
 {
 	struct out_plan p = {};
 	int i, err, found = 0;
 
 	plan->sa = NULL;
-	for (i = 0; i < pol->nreq; i++) {
-		err = plan_req(nn, f, &pol->req[i], &p);
+	for (i = 0; i < rs->nreq; i++) {
+		err = plan_req(nn, rs, f, &rs->req[i], &p);
 		if (err == -ENOENT)
 			continue;
 		if (err) {
@@ -373,17 +391,39 @@ static unsigned int out_apply(struct sk_buff *skb, const struct nf_hook_state *s
 	return NF_STOLEN;
 }
 
+static unsigned int out_policy_ipsec(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     const struct out_reqs *rs,
+				     const struct nfipsec_flow *f)
+{
+	struct nfipsec_net *nn = nfipsec_net(state->net);
+	struct out_plan plan = {};
+	unsigned int verdict;
+	int err;
+
+	err = plan_policy(nn, rs, f, &plan);
+	if (err == 1)
+		return NF_ACCEPT;
+	if (err) {
+		count(nn, err == -EOPNOTSUPP ? NFIPSEC_STAT_OUT_UNSUPPORTED :
+			  NFIPSEC_STAT_OUT_NO_SA);
+		return NF_DROP;
+	}
+	verdict = out_apply(skb, state, &plan);
+	nfipsec_sa_put(plan.sa);
+	return verdict;
+}
+
 unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	struct nfipsec_net *nn = nfipsec_net(state->net);
 	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+	const struct nfipsec_sockpol *sp;
 	struct nfipsec_policy *pol;
-	struct out_plan plan = {};
 	struct nfipsec_flow f;
 	struct nfipsec_l3 l3;
 	unsigned int verdict;
-	int err;
 
 	if (!nfipsec_pkt_active(nn) || nfipsec_in_local_out())
 		return NF_ACCEPT;
@@ -391,6 +431,26 @@ unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 	    nfipsec_l3_parse(skb, family, &l3) ||
 	    nfipsec_flow_from_skb(skb, &l3, &f))
 		return NF_ACCEPT;	/* not an IP packet we can read: not ours */
+
+	/* A socket's own policy (IP_IPSEC_POLICY) comes before the SPD's. */
+	sp = nfipsec_sockpol_of(skb->sk, XFRM_POLICY_OUT);
+	if (sp) {
+		switch (sp->type) {
+		case IPSEC_POLICY_BYPASS:
+		case IPSEC_POLICY_NONE:
+			return NF_ACCEPT;
+		case IPSEC_POLICY_DISCARD:
+			count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
+			return NF_DROP;
+		case IPSEC_POLICY_IPSEC: {
+			struct out_reqs rs = { .req = sp->req, .nreq = sp->nreq };
+
+			return out_policy_ipsec(skb, state, &rs, &f);
+		}
+		default:	/* entrust: the SPD decides */
+			break;
+		}
+	}
 
 	pol = nfipsec_spd_lookup(&nn->spd, IPSEC_DIR_OUTBOUND, &f);
 	if (!pol) {
@@ -408,19 +468,13 @@ unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 		count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
 		verdict = NF_DROP;
 		break;
-	case IPSEC_POLICY_IPSEC:
-		err = plan_policy(nn, pol, &f, &plan);
-		if (err == 1) {
-			verdict = NF_ACCEPT;
-		} else if (err) {
-			count(nn, err == -EOPNOTSUPP ? NFIPSEC_STAT_OUT_UNSUPPORTED :
-				  NFIPSEC_STAT_OUT_NO_SA);
-			verdict = NF_DROP;
-		} else {
-			verdict = out_apply(skb, state, &plan);
-			nfipsec_sa_put(plan.sa);
-		}
+	case IPSEC_POLICY_IPSEC: {
+		struct out_reqs rs = { .req = pol->req, .nreq = pol->nreq,
+				       .id = pol->id, .priority = pol->entry.priority };
+
+		verdict = out_policy_ipsec(skb, state, &rs, &f);
 		break;
+	}
 	default:	/* none, entrust, bypass */
 		verdict = NF_ACCEPT;
 		break;

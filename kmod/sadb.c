@@ -247,6 +247,31 @@ out:
 }
 NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sa_find_larval);
 
+bool nfipsec_sa_larval_pending(struct nfipsec_sadb *db, u16 family,
+			       const union nfipsec_addr *src,
+			       const union nfipsec_addr *dst, u8 proto,
+			       u8 mode, u32 reqid)
+{
+	struct nfipsec_pair_key key = { .src = *src, .dst = *dst,
+					.family = family, .proto = proto };
+	struct rhlist_head *list, *pos;
+	struct nfipsec_sa *sa;
+	bool found = false;
+
+	rcu_read_lock();
+	list = rhltable_lookup(&db->by_pair, &key, pair_params);
+	rhl_for_each_entry_rcu(sa, pos, list, by_pair) {
+		if (READ_ONCE(sa->state) == SADB_SASTATE_LARVAL && sa->seq &&
+		    (sa->mode == mode || sa->mode == IPSEC_MODE_ANY) &&
+		    (!reqid || sa->reqid == reqid)) {
+			found = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 void nfipsec_sa_fail_larval(struct nfipsec_sadb *db, u32 seq)
 {
 	struct rhlist_head *list, *pos;

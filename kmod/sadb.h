@@ -203,6 +203,14 @@ struct nfipsec_sa *nfipsec_sa_find_larval(struct nfipsec_sadb *db, u16 family,
 					  const union nfipsec_addr *src,
 					  const union nfipsec_addr *dst, u8 proto,
 					  u8 mode, u32 reqid);
+/*
+ * Lock-free: is a larval SA with an ACQUIRE sequence waiting for this
+ * traffic (the packet path sends one ACQUIRE, not one per packet)?
+ */
+bool nfipsec_sa_larval_pending(struct nfipsec_sadb *db, u16 family,
+			       const union nfipsec_addr *src,
+			       const union nfipsec_addr *dst, u8 proto,
+			       u8 mode, u32 reqid);
 /* Mark every larval SA of ACQUIRE @seq failed (key manager gave up). */
 void nfipsec_sa_fail_larval(struct nfipsec_sadb *db, u32 seq);
 /* List @sa (which must have a unique SPI if it has one). -EEXIST if taken. */

@@ -26,6 +26,7 @@
 	X(ESP_OUT,		"esp_out")	/* packets ESP-protected */	\
 	X(ESP_IN,		"esp_in")	/* ESP packets accepted */	\
 	X(ASYNC,		"crypto_async")	/* completions after -EINPROGRESS */ \
+	X(ACQUIRE,		"acquire")	/* SADB_ACQUIREs sent for traffic */ \
 	/* outbound drops, by reason */						\
 	X(OUT_POLICY_DISCARD,	"out_policy_discard") /* discard policy or def_policy */ \
 	X(OUT_NO_SA,		"out_no_sa")	/* required SA missing */	\

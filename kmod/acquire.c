@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * acquire.c - SADB_ACQUIRE from traffic (RFC 2367 3.1.6): an outbound
+ * packet needs an SA that does not exist.
+ *
+ * The packet path (atomic context) drops the packet and calls
+ * nfipsec_acquire(); unless a larval SA with an ACQUIRE sequence already
+ * waits for the same (addresses, protocol, mode, reqid) — the common case
+ * for every packet after the first — a small request is queued (at most
+ * ACQ_MAX_PENDING per namespace) for a work item.  The work item, under
+ * the namespace's PF_KEY lock, creates the larval SA (which GETSPI/UPDATE
+ * or ADD then complete, see pfkey_sa.c, and which dies after
+ * net.key.larval_lifetime if nobody does) and sends the ACQUIRE to every
+ * registered PF_KEY socket, with the extensions af_key sends: source and
+ * destination addresses of the SA, the policy (id, direction, priority)
+ * racoon and charon look their own policy up by, and a proposal listing
+ * what the kernel can run.  Packets are dropped, not held, while the key
+ * manager negotiates (XFRM's default, xfrm_larval_drop=1).
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/ipsec.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+
+#include "acquire.h"
+#include "alg.h"
+#include "netns.h"
+#include "pfkey_sock.h"
+
+#define ACQ_MAX_PENDING	256
+
+/* Lifetimes af_key proposes in its sadb_comb entries. */
+#define COMB_HARD_ADDTIME	(8 * 60 * 60)
+#define COMB_SOFT_ADDTIME	(7 * 60 * 60)
+
+struct acq_req {
+	struct llist_node node;
+	u16 family;
+	union nfipsec_addr src, dst;
+	u8 proto, mode;
+	u32 reqid;
+	u32 policy_id;
+	u32 priority;
+};
+
+void nfipsec_acquire(struct nfipsec_net *nn, u32 policy_id, u32 priority,
+		     const struct nfipsec_ipsecreq *r, u16 family,
+		     const union nfipsec_addr *src, const union nfipsec_addr *dst)
+{
+	struct acq_req *q;
+
+	if (nfipsec_sa_larval_pending(&nn->sadb, family, src, dst, r->proto,
+				      r->mode, r->reqid))
+		return;
+	if (atomic_inc_return(&nn->acq_pending) > ACQ_MAX_PENDING)
+		goto full;
+	q = kzalloc(sizeof(*q), GFP_ATOMIC);
+	if (!q)
+		goto full;
+	q->family = family;
+	q->src = *src;
+	q->dst = *dst;
+	q->proto = r->proto;
+	q->mode = r->mode;
+	q->reqid = r->reqid;
+	q->policy_id = policy_id;
+	q->priority = priority;
+	llist_add(&q->node, &nn->acq_queue);
+	queue_work(system_wq, &nn->acq_work);
+	return;
+full:
+	atomic_dec(&nn->acq_pending);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The message                                                            */
+/* ---------------------------------------------------------------------- */
+
+static unsigned int sockaddr_bytes(u16 family)
+{
+	return ALIGN(family == AF_INET ? sizeof(struct sockaddr_in) :
+		     sizeof(struct sockaddr_in6), 8);
+}
+
+static void *put_ext(struct sk_buff *skb, size_t bytes, u16 type)
+{
+	struct sadb_ext *e = skb_put_zero(skb, bytes);
+
+	e->sadb_ext_len = bytes / 8;
+	e->sadb_ext_type = type;
+	return e;
+}
+
+static void put_address(struct sk_buff *skb, u16 type, u16 family,
+			const union nfipsec_addr *a)
+{
+	struct sadb_address *e = put_ext(skb, sizeof(*e) + sockaddr_bytes(family), type);
+
+	e->sadb_address_prefixlen = family == AF_INET ? 32 : 128;
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)(e + 1);
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = a->a4;
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)(e + 1);
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->a6;
+	}
+}
+
+static void put_comb(struct sk_buff *skb, const struct nfipsec_alg *a,
+		     const struct nfipsec_alg *e)
+{
+	struct sadb_comb *c = skb_put_zero(skb, sizeof(*c));
+
+	if (a) {
+		c->sadb_comb_auth = a->id;
+		c->sadb_comb_auth_minbits = nfipsec_alg_min_bits(a);
+		c->sadb_comb_auth_maxbits = nfipsec_alg_max_bits(a);
+	}
+	if (e) {
+		c->sadb_comb_encrypt = e->id;
+		c->sadb_comb_encrypt_minbits = nfipsec_alg_min_bits(e);
+		c->sadb_comb_encrypt_maxbits = nfipsec_alg_max_bits(e);
+	}
+	c->sadb_comb_hard_addtime = COMB_HARD_ADDTIME;
+	c->sadb_comb_soft_addtime = COMB_SOFT_ADDTIME;
+}
+
+/*
+ * The proposal: for AH every integrity algorithm, for ESP every AEAD alone
+ * and every other cipher with every integrity algorithm, for IPcomp every
+ * compressor — what this kernel can run now.
+ */
+static unsigned int walk_combs(struct sk_buff *skb, u8 proto, const bool *ok)
+{
+	const struct nfipsec_alg *a, *e;
+	unsigned int i, j, n = 0;
+
+	for (i = 0; (e = nfipsec_alg_at(i)); i++) {
+		if (!ok[i])
+			continue;
+		if (proto == IPPROTO_AH) {
+			if (e->type == NFIPSEC_ALG_AUTH && (n++, skb))
+				put_comb(skb, e, NULL);
+		} else if (proto == IPPROTO_COMP) {
+			if (e->type == NFIPSEC_ALG_COMP && (n++, skb))
+				put_comb(skb, NULL, e);
+		} else if (e->type == NFIPSEC_ALG_ENC) {
+			if (e->flags & NFIPSEC_ALG_F_AEAD) {
+				if (n++, skb)
+					put_comb(skb, NULL, e);
+				continue;
+			}
+			for (j = 0; (a = nfipsec_alg_at(j)); j++)
+				if (ok[j] && a->type == NFIPSEC_ALG_AUTH && (n++, skb))
+					put_comb(skb, a, e);
+		}
+	}
+	return n;
+}
+
+/* What goes in a proposal: available, and not the null algorithms (COMP: available). */
+static void usable_algs(bool *ok)
+{
+	const struct nfipsec_alg *alg;
+	unsigned int i;
+
+	for (i = 0; (alg = nfipsec_alg_at(i)) && i < NFIPSEC_ALG_MAX; i++)
+		ok[i] = !(alg->flags & NFIPSEC_ALG_F_NULL) && nfipsec_alg_available(alg);
+}
+
+static void put_proposal(struct sk_buff *skb, u8 proto, const bool *ok)
+{
+	unsigned int start = skb->len;
+	struct sadb_prop *prop;
+
+	prop = put_ext(skb, sizeof(*prop), SADB_EXT_PROPOSAL);
+	prop->sadb_prop_replay = 32;
+	walk_combs(skb, proto, ok);
+	prop = (struct sadb_prop *)(skb->data + start);
+	prop->sadb_prop_len = (skb->len - start) / 8;
+}
+
+static struct sk_buff *acquire_msg(const struct acq_req *q, u32 seq)
+{
+	bool ok[NFIPSEC_ALG_MAX] = {};
+	struct sadb_x_policy *xp;
+	struct sadb_msg *h;
+	struct sk_buff *skb;
+	size_t len;
+
+	usable_algs(ok);
+	len = sizeof(struct sadb_msg) +
+	      2 * (sizeof(struct sadb_address) + sockaddr_bytes(q->family)) +
+	      sizeof(struct sadb_x_policy) + sizeof(struct sadb_prop) +
+	      walk_combs(NULL, q->proto, ok) * sizeof(struct sadb_comb);
+	skb = alloc_skb(len, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	h = skb_put_zero(skb, sizeof(*h));
+	h->sadb_msg_version = PF_KEY_V2;
+	h->sadb_msg_type = SADB_ACQUIRE;
+	h->sadb_msg_satype = nfipsec_proto_to_satype(q->proto);
+	h->sadb_msg_seq = seq;
+	put_address(skb, SADB_EXT_ADDRESS_SRC, q->family, &q->src);
+	put_address(skb, SADB_EXT_ADDRESS_DST, q->family, &q->dst);
+	xp = put_ext(skb, sizeof(*xp), SADB_X_EXT_POLICY);
+	xp->sadb_x_policy_type = IPSEC_POLICY_IPSEC;
+	xp->sadb_x_policy_dir = IPSEC_DIR_OUTBOUND;
+	xp->sadb_x_policy_id = q->policy_id;
+	xp->sadb_x_policy_priority = q->priority;
+	put_proposal(skb, q->proto, ok);
+	h->sadb_msg_len = skb->len / 8;
+	return skb;
+}
+
+/* The larval SA's address extensions, so that dumps show it like any other. */
+static int keep_addresses(struct nfipsec_sa *sa, const struct acq_req *q)
+{
+	struct sk_buff *tmp = alloc_skb(2 * (sizeof(struct sadb_address) + 32), GFP_KERNEL);
+
+	if (!tmp)
+		return -ENOMEM;
+	put_address(tmp, SADB_EXT_ADDRESS_SRC, q->family, &q->src);
+	put_address(tmp, SADB_EXT_ADDRESS_DST, q->family, &q->dst);
+	sa->kept = kmemdup(tmp->data, tmp->len, GFP_KERNEL);
+	sa->kept_len = tmp->len;
+	kfree_skb(tmp);
+	return sa->kept ? 0 : -ENOMEM;
+}
+
+static void acquire_one(struct nfipsec_net *nn, const struct acq_req *q)
+{
+	struct nfipsec_sadb *db = &nn->sadb;
+	struct nfipsec_sa *sa;
+	struct sk_buff *skb;
+	u32 seq;
+
+	sa = nfipsec_sa_alloc(GFP_KERNEL);
+	if (!sa || keep_addresses(sa, q))
+		goto nomem;
+	sa->satype = nfipsec_proto_to_satype(q->proto);
+	sa->id.family = sa->pair.family = q->family;
+	sa->id.proto = sa->pair.proto = q->proto;
+	sa->id.dst = sa->pair.dst = q->dst;
+	sa->pair.src = q->src;
+	sa->state = SADB_SASTATE_LARVAL;
+	sa->mode = q->mode;
+	sa->reqid = q->reqid;
+
+	mutex_lock(&db->lock);
+	/* Another packet's request, or a key manager, may have been first. */
+	if (nfipsec_sa_find_larval(db, q->family, &q->src, &q->dst, q->proto,
+				   q->mode, q->reqid) ||
+	    nfipsec_sa_larval_pending(db, q->family, &q->src, &q->dst, q->proto,
+				      q->mode, q->reqid)) {
+		mutex_unlock(&db->lock);
+		nfipsec_sa_put(sa);
+		return;
+	}
+	seq = ++db->acq_seq ? db->acq_seq : ++db->acq_seq;
+	sa->seq = seq;
+	if (nfipsec_sa_insert(db, sa)) {
+		mutex_unlock(&db->lock);
+		goto nomem;
+	}
+	mutex_unlock(&db->lock);
+	nfipsec_sa_put(sa);
+
+	skb = acquire_msg(q, seq);
+	if (!skb) {
+		nfipsec_stats_inc(&nn->stats, NFIPSEC_STAT_PFKEY_OUT_DROP_NOMEM);
+		return;
+	}
+	nfipsec_stats_inc(&nn->stats, NFIPSEC_STAT_ACQUIRE);
+	pfkey_broadcast(nn->net, skb, PFKEY_TO_REGISTERED, NULL, 0, GFP_KERNEL);
+	return;
+nomem:
+	nfipsec_sa_put(sa);
+	nfipsec_stats_inc(&nn->stats, NFIPSEC_STAT_PFKEY_OUT_DROP_NOMEM);
+}
+
+static void acquire_work(struct work_struct *w)
+{
+	struct nfipsec_net *nn = container_of(w, struct nfipsec_net, acq_work);
+	struct llist_node *list = llist_reverse_order(llist_del_all(&nn->acq_queue));
+	struct acq_req *q, *tmp;
+
+	mutex_lock(&nn->cfg_lock);
+	llist_for_each_entry_safe(q, tmp, list, node) {
+		acquire_one(nn, q);
+		atomic_dec(&nn->acq_pending);
+		kfree(q);
+	}
+	mutex_unlock(&nn->cfg_lock);
+}
+
+void nfipsec_acquire_net_init(struct nfipsec_net *nn)
+{
+	init_llist_head(&nn->acq_queue);
+	INIT_WORK(&nn->acq_work, acquire_work);
+	atomic_set(&nn->acq_pending, 0);
+}
+
+void nfipsec_acquire_net_exit(struct nfipsec_net *nn)
+{
+	struct llist_node *list;
+	struct acq_req *q, *tmp;
+
+	cancel_work_sync(&nn->acq_work);
+	list = llist_del_all(&nn->acq_queue);
+	llist_for_each_entry_safe(q, tmp, list, node)
+		kfree(q);
+}
