@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # nfipsec: noload
 # nfipsec: timeout 1800
-# nfipsec: kernels 6.1 6.12
+# nfipsec: kernels 6.1
 #
 # Differential PF_KEY conformance against Linux's own af_key.ko.
+# On 6.1 only in make check: the same nfipsec code answers on 6.12, and
+# CI's 90 minutes went to the packet path's tests (run it on 6.12 with
+# selftests/run.sh --kernel 6.12 --test 30_pfkey_conform; @6.12 entries of
+# the allow-list are kept for that).
 #
 # In one guest boot: modprobe af_key, run pfkey_conform (transcript A),
 # rmmod af_key, insmod nfipsec.ko, run it again (transcript B), rmmod
