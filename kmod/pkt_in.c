@@ -187,8 +187,12 @@ static int decap(struct nfipsec_pkt *p, struct nfipsec_net *nn, u16 *family)
 
 static void in_drop(struct nfipsec_pkt *p, unsigned int stat)
 {
+	struct nfipsec_sa *sa = p->sa;
+
 	count(nfipsec_net(p->net), stat);
-	atomic64_inc(&p->sa->drops);
+	atomic64_inc(stat == NFIPSEC_STAT_IN_AUTH ? &sa->drop_auth :
+		     stat == NFIPSEC_STAT_IN_REPLAY ? &sa->drop_replay :
+		     stat == NFIPSEC_STAT_IN_BAD_PAD ? &sa->drop_pad : &sa->drop_other);
 	kfree_skb(p->skb);
 }
 
@@ -292,7 +296,7 @@ static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *sta
 	}
 	if (nfipsec_replay_check(&sa->xf->replay, ntohl(seq))) {
 		count(nn, NFIPSEC_STAT_IN_REPLAY);
-		atomic64_inc(&sa->drops);
+		atomic64_inc(&sa->drop_replay);
 		nfipsec_sa_put(sa);
 		return NF_DROP;
 	}

@@ -258,7 +258,7 @@ static void out_drop(struct nfipsec_pkt *p, int err)
 {
 	struct nfipsec_net *nn = nfipsec_net(p->net);
 
-	atomic64_inc(&p->sa->drops);
+	atomic64_inc(&p->sa->drop_other);
 	count(nn, err == -EOVERFLOW ? NFIPSEC_STAT_OUT_SEQ_OVERFLOW :
 		  NFIPSEC_STAT_OUT_ERROR);
 	kfree_skb(p->skb);
@@ -362,7 +362,7 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 
 error:
 	count(nn, NFIPSEC_STAT_OUT_ERROR);
-	atomic64_inc(&sa->drops);
+	atomic64_inc(&sa->drop_other);
 	kfree_skb(skb);
 	return NF_STOLEN;
 }

@@ -373,6 +373,10 @@ static void put_nfipsec(struct sk_buff *skb, const struct nfipsec_sa *sa)
 	c->sadb_x_counters_packets = atomic64_read(&sa->cur_allocations);
 	c->sadb_x_counters_bytes = atomic64_read(&sa->cur_bytes);
 	c->sadb_x_counters_replay_seq = atomic64_read(&sa->seq_out);
+	c->sadb_x_counters_drop_auth = atomic64_read(&sa->drop_auth);
+	c->sadb_x_counters_drop_replay = atomic64_read(&sa->drop_replay);
+	c->sadb_x_counters_drop_pad = atomic64_read(&sa->drop_pad);
+	c->sadb_x_counters_drop_other = atomic64_read(&sa->drop_other);
 }
 
 struct sk_buff *nfipsec_sa_msg(const struct nfipsec_sa *sa, u8 type, u32 seq,

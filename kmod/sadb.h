@@ -128,8 +128,8 @@ struct nfipsec_sa {
 
 	/* Crypto transform and replay window (xform.h); set before listing. */
 	struct nfipsec_xform *xf;
-	/* Packet-path counters of this SA (bytes/packets are cur_*). */
-	atomic64_t drops;		/* packets dropped on this SA, any reason */
+	/* Packet-path drops on this SA by reason (bytes/packets are cur_*). */
+	atomic64_t drop_auth, drop_replay, drop_pad, drop_other;
 };
 
 struct nfipsec_sadb;
