@@ -134,7 +134,7 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 {
 	struct sk_buff *skb = p->skb;
 	struct nfipsec_sa *sa = p->sa;
-	const struct nfipsec_xform *xf = sa->xf;
+	struct nfipsec_xform *xf = sa->xf;
 	unsigned int esplen = ESP_HDR + xf->ivlen;
 	unsigned int plen, padlen, clen;
 	struct ip_esp_hdr *esph;
@@ -152,9 +152,12 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	if (err)
 		return err;
 
+	spin_lock_bh(&xf->out_lock);
 	seq = atomic64_inc_return(&sa->seq_out);
-	if (seq > U32_MAX && !sa->esn && !(sa->flags & SADB_X_EXT_CYCSEQ))
+	if (seq > U32_MAX && !sa->esn && !(sa->flags & SADB_X_EXT_CYCSEQ)) {
+		spin_unlock_bh(&xf->out_lock);
 		return -EOVERFLOW;
+	}
 
 	/* Open the gap for ESP's header and IV behind the kept headers. */
 	skb_push(skb, esplen);
@@ -178,8 +181,10 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	fix_ip_len(skb, p->family);
 	skb->ip_summed = CHECKSUM_NONE;
 
-	if (!xf->aead)		/* null/null: no integrity value either */
+	if (!xf->aead) {	/* null/null: no integrity value either */
+		spin_unlock_bh(&xf->out_lock);
 		return 0;
+	}
 	sg_init_one(p->sg, esph, esplen + clen + xf->icvlen);
 	req = pkt_req(p);
 	aead_request_set_tfm(req, xf->aead);
@@ -187,6 +192,7 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	aead_request_set_crypt(req, p->sg, p->sg, clen, p->iv);
 	aead_request_set_ad(req, esplen);
 	err = crypto_aead_encrypt(req);
+	spin_unlock_bh(&xf->out_lock);
 	return err == -EBUSY ? -EINPROGRESS : err;
 }
 

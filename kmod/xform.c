@@ -127,6 +127,7 @@ int nfipsec_xform_init(struct nfipsec_sa *sa)
 	if (!xf)
 		return -ENOMEM;
 	spin_lock_init(&xf->replay.lock);
+	spin_lock_init(&xf->out_lock);
 	if (sa->replay_window) {
 		xf->replay.size = sa->replay_window;
 		xf->replay.bits = bitmap_zalloc(roundup(sa->replay_window, BITS_PER_LONG),

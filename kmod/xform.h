@@ -43,6 +43,13 @@ struct nfipsec_xform {
 	u8 block;			/* payload alignment, >= 4 */
 	u8 iv_kind;			/* enum nfipsec_iv_kind */
 	unsigned int reqsize;		/* crypto_aead_reqsize() */
+	/*
+	 * Outbound: sequence number and encryption under one lock, so that
+	 * packets leave in sequence order even when CPUs send on the SA at
+	 * once (a receiver's replay window would drop what arrives too far
+	 * behind).  The crypto API keeps the order of what it queues.
+	 */
+	spinlock_t out_lock;
 	struct nfipsec_replay replay;
 	struct work_struct free_work;	/* crypto_free_aead() in process context */
 };

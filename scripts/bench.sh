@@ -6,13 +6,16 @@
 #   1. deps     scripts/deps.sh, only when something the run needs is missing
 #   2. tools    make -C tools (setkey)
 #   3. guest    selftests/run.sh --kernel K --script selftests/bench/control_plane.sh
-#                   --script selftests/bench/spd_scaling.sh --keep-log build/bench/logs
+#                   --script selftests/bench/spd_scaling.sh
+#                   --script selftests/bench/esp_throughput.sh --keep-log build/bench/logs
 #               (QEMU/TCG; the harness builds and loads nfipsec.ko; each
 #               script measures nfipsec and the reference in the same boot)
 #   4. results  the "# bench: name=... n=... nfipsec=... reference=...
 #               ratio=... unit=... better=..." lines of each kernel's
 #               stream.log -> build/bench/results-YYYYmmdd-HHMMSS.txt
-#               (build/bench/latest.txt points to it), printed as a table
+#               (build/bench/latest.txt points to it), printed as a table;
+#               the data path's lines (esp_*) also carry the cleartext
+#               figure and more ratios, printed as a second table
 #
 # The guest's files never reach the host (its root is the host's, read-only,
 # under a tmpfs overlay): results travel as those lines only.  What each
@@ -31,10 +34,20 @@ KERNELS_TOP=$TOP
 . "$TOP/selftests/lib/kernels.sh"
 
 read -r -a KLIST <<<"${BENCH_KERNELS:-6.1}"
-SCRIPTS=(selftests/bench/control_plane.sh selftests/bench/spd_scaling.sh)
+SCRIPTS=(selftests/bench/control_plane.sh selftests/bench/spd_scaling.sh
+	 selftests/bench/esp_throughput.sh)
 # Every result the scripts print (per kernel); a missing one is a failure.
 EXPECTED=(setkey_noop sa_add sa_dump sa_flush sa_mem spd_add spd_dump spd_flush spd_mem
 	  spd_xfrm_base spd_rate spd_retention spd_lookup_ns)
+for fig in tcp udp64; do
+	for alg in gcm cbc; do
+		for mode in transport tunnel; do
+			EXPECTED+=("esp_${fig}_${alg}_$mode")
+		done
+	done
+done
+# The data path's extra fields, numbers too (esp_* lines).
+ESP_FIELDS=(clear nf_clear ref_clear ratio_min ratio_max spread_nf spread_ref spread_clear)
 OUT=$TOP/build/bench
 LOGS=$OUT/logs
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -94,6 +107,7 @@ bad=()
 	echo "# run time ${ELAPSED}s; selftests/run.sh exit $rc"
 	echo "# ratio = nfipsec / reference (af_key + XFRM); 'better' says which direction is good; '-' = not measured on that side"
 	echo "# spd_*: nfipsec = in-kernel lookup microbenchmark, reference = XFRM end to end (UDP packets/s): absolute rates are not comparable (Documentation/benchmarks.md)"
+	echo "# esp_*: reference = XFRM alone (same SAs and policies through ip xfrm); clear = no IPsec; medians of n rounds; ratio_min..ratio_max = per-round nfipsec/XFRM; spread_* = (max - min) / median, %"
 	for k in "${KLIST[@]}"; do
 		stream=$LOGS/$k/stream.log
 		rel=$(sed -n 's/^@@nfipsec info kernel [^ ]* (\([^)]*\)).*/\1/p' "$stream" 2>/dev/null | head -n 1)
@@ -113,7 +127,9 @@ for k in "${KLIST[@]}"; do
 done
 # Every value is a number, or "-" where a side is not measured.
 while read -r line; do
-	for field in nfipsec reference ratio; do
+	fields=(nfipsec reference ratio)
+	[[ $line == *" name=esp_"* ]] && fields+=("${ESP_FIELDS[@]}")
+	for field in "${fields[@]}"; do
 		v=$(sed -n "s/.* $field=\([^ ]*\).*/\1/p" <<<"$line")
 		[ "$v" = - ] || [[ $v =~ $num_re ]] ||
 			bad+=("$(cut -d' ' -f1-3 <<<"$line"): $field='$v'")
@@ -125,8 +141,19 @@ echo "==== bench: results ($RESULTS)"
 grep '^# ' "$RESULTS"
 grep '^kernel=' "$RESULTS" | awk '
 	function f(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return substr($i, length(k) + 2) } return "" }
-	BEGIN { printf "%-7s %-15s %7s %13s %13s %8s  %-22s %s\n", "kernel", "benchmark", "n", "nfipsec", "reference", "ratio", "unit", "better" }
-	{ printf "%-7s %-15s %7s %13s %13s %8s  %-22s %s\n", f("kernel"), f("name"), f("n"), f("nfipsec"), f("reference"), f("ratio"), f("unit"), f("better") }'
+	BEGIN { printf "%-7s %-23s %7s %13s %13s %8s  %-22s %s\n", "kernel", "benchmark", "n", "nfipsec", "reference", "ratio", "unit", "better" }
+	{ printf "%-7s %-23s %7s %13s %13s %8s  %-22s %s\n", f("kernel"), f("name"), f("n"), f("nfipsec"), f("reference"), f("ratio"), f("unit"), f("better") }'
+if grep -q '^kernel=[^ ]* name=esp_' "$RESULTS"; then
+	echo
+	echo "==== bench: the data path, nfipsec against XFRM and cleartext (medians; spread = (max - min) / median)"
+	grep '^kernel=[^ ]* name=esp_' "$RESULTS" | awk '
+		function f(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return substr($i, length(k) + 2) } return "" }
+		BEGIN { printf "%-7s %-23s %11s %11s %11s %13s %9s %9s %18s  %s\n", "kernel", "benchmark", "nfipsec", "XFRM", "clear",
+			"nf/XFRM", "nf/clear", "XFRM/clr", "spread nf/XFRM/clr", "unit" }
+		{ printf "%-7s %-23s %11s %11s %11s %5s %-7s %9s %9s %18s  %s\n", f("kernel"), f("name"), f("nfipsec"), f("reference"), f("clear"),
+			f("ratio"), "(" f("ratio_min") "-" f("ratio_max") ")", f("nf_clear"), f("ref_clear"),
+			f("spread_nf") "/" f("spread_ref") "/" f("spread_clear") "%", f("unit") }'
+fi
 echo "bench: total ${ELAPSED}s"
 [ "$rc" = 0 ] || echo "bench: FAILED: selftests/run.sh exited $rc (logs in $LOGS)"
 if [ ${#bad[@]} -gt 0 ]; then
