@@ -32,6 +32,9 @@ ip -n b link set vb up
 ip -n a neigh replace 10.72.0.2 dev va lladdr "$(ip -n b -br link show vb | awk '{print $3}')" nud permanent
 ip -n b neigh replace 10.72.0.1 dev vb lladdr "$(ip -n a -br link show va | awk '{print $3}')" nud permanent
 
+# Larval SAs live 30 s by default: a slow (debug, loaded) guest must not
+# see one expire between the ACQUIRE and the checks below.
+ip netns exec a sysctl -qw net.key.larval_lifetime=300
 OUT=$(mktemp -p /var/tmp)
 tap_on_exit "rm -f $OUT"
 registered() {	# wait until the listener writing $OUT has registered
