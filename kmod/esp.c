@@ -207,7 +207,7 @@ static int esp_input_trailer(struct nfipsec_pkt *p, int err)
 	u8 padlen;
 
 	if (err)
-		return err == -EBADMSG ? -EBADMSG : err;
+		return err;
 	t = skb->data + skb->len - xf->icvlen - 2;
 	padlen = t[0];
 	if (padlen + 2 > clen)

@@ -39,31 +39,30 @@ static const struct nf_hook_ops ops[] = {
 	  .priority = NF_IP6_PRI_NAT_SRC + 1 },
 };
 
-static void defrag6(struct net *net, bool on)
+/* Ask nf_defrag_ipv6 to reassemble in @net; false if it cannot be had. */
+static bool defrag6_enable(struct net *net)
 {
+	int (*enable)(struct net *net) = symbol_get(nf_defrag_ipv6_enable);
 	static bool warned;
 
-	if (on) {
-		int (*enable)(struct net *net) = symbol_get(nf_defrag_ipv6_enable);
-
-		if (enable && !enable(net))
-			return;		/* the module reference stays until off */
-		if (enable)
-			symbol_put(nf_defrag_ipv6_enable);
-		if (!xchg(&warned, true))
-			pr_warn("nf_defrag_ipv6 unavailable: fragmented IPv6 ESP will not be decrypted\n");
-		nfipsec_net(net)->defrag6 = false;
-		return;
-	}
-	if (nfipsec_net(net)->defrag6) {
-		void (*disable)(struct net *net) = symbol_get(nf_defrag_ipv6_disable);
-
-		if (disable) {
-			disable(net);
-			symbol_put(nf_defrag_ipv6_disable);
-		}
+	if (enable && !enable(net))
+		return true;	/* the module reference stays until disable */
+	if (enable)
 		symbol_put(nf_defrag_ipv6_enable);
+	if (!xchg(&warned, true))
+		pr_warn("nf_defrag_ipv6 unavailable: fragmented IPv6 ESP will not be decrypted\n");
+	return false;
+}
+
+static void defrag6_disable(struct net *net)
+{
+	void (*disable)(struct net *net) = symbol_get(nf_defrag_ipv6_disable);
+
+	if (disable) {
+		disable(net);
+		symbol_put(nf_defrag_ipv6_disable);
 	}
+	symbol_put(nf_defrag_ipv6_enable);
 }
 
 int nfipsec_hooks_net_init(struct net *net)
@@ -72,15 +71,15 @@ int nfipsec_hooks_net_init(struct net *net)
 
 	if (err)
 		return err;
-	nfipsec_net(net)->defrag6 = true;
-	defrag6(net, true);
+	nfipsec_net(net)->defrag6 = defrag6_enable(net);
 	return 0;
 }
 
 void nfipsec_hooks_net_exit(struct net *net)
 {
 	nf_unregister_net_hooks(net, ops, ARRAY_SIZE(ops));
-	defrag6(net, false);
+	if (nfipsec_net(net)->defrag6)
+		defrag6_disable(net);
 }
 
 /* Load nf_defrag_ipv6 once, so that namespaces find its symbols. */

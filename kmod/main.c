@@ -46,7 +46,7 @@ static int __init nfipsec_init(void)
 	nfipsec_hooks_request_modules();
 	err = nfipsec_pfkey_sock_init();
 	if (err)
-		goto err_pkt;
+		goto err_wq;
 	err = nfipsec_netns_init();
 	if (err)
 		goto err_sock;
@@ -66,8 +66,6 @@ err_netns:
 	nfipsec_netns_exit();
 err_sock:
 	nfipsec_pfkey_sock_exit();
-err_pkt:
-	nfipsec_pkt_exit();
 err_wq:
 	rcu_barrier();
 	nfipsec_xform_wq_exit();
@@ -87,7 +85,6 @@ static void __exit nfipsec_exit(void)
 	/* ...whose crypto transforms are freed by a work item. */
 	nfipsec_xform_drain();
 	nfipsec_xform_wq_exit();
-	nfipsec_pkt_exit();
 	pr_info("unloaded\n");
 }
 

@@ -25,6 +25,11 @@ static inline struct nfipsec_af_sysctl *nfipsec_af(struct nfipsec_net *nn, u16 f
 	return family == AF_INET ? &nn->sysctl.inet : &nn->sysctl.inet6;
 }
 
+static inline void nfipsec_pkt_count(struct nfipsec_net *nn, unsigned int stat)
+{
+	nfipsec_stats_inc(&nn->stats, stat);
+}
+
 /* Does this namespace have anything for the packet path to do? */
 static inline bool nfipsec_pkt_active(const struct nfipsec_net *nn)
 {
@@ -76,7 +81,6 @@ void nfipsec_hooks_request_modules(void);
 /* Wait until no packet of @nn is in flight (after its hooks are gone). */
 void nfipsec_pkt_net_drain(struct nfipsec_net *nn);
 int nfipsec_pkt_init(void);
-void nfipsec_pkt_exit(void);
 
 /* Level a request applies with, "default" resolved through the sysctls. */
 u8 nfipsec_req_level(const struct nfipsec_net *nn, u16 family, u8 proto,

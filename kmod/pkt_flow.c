@@ -261,7 +261,3 @@ int nfipsec_pkt_init(void)
 	get_random_bytes(&mark_key, sizeof(mark_key));
 	return 0;
 }
-
-void nfipsec_pkt_exit(void)
-{
-}

@@ -45,11 +45,6 @@
 #include "spd.h"
 #include "xform.h"
 
-static void count(struct nfipsec_net *nn, unsigned int stat)
-{
-	nfipsec_stats_inc(&nn->stats, stat);
-}
-
 static bool is_local(struct net *net, u16 family, const union nfipsec_addr *a)
 {
 	if (family == AF_INET)
@@ -189,7 +184,7 @@ static void in_drop(struct nfipsec_pkt *p, unsigned int stat)
 {
 	struct nfipsec_sa *sa = p->sa;
 
-	count(nfipsec_net(p->net), stat);
+	nfipsec_pkt_count(nfipsec_net(p->net), stat);
 	atomic64_inc(stat == NFIPSEC_STAT_IN_AUTH ? &sa->drop_auth :
 		     stat == NFIPSEC_STAT_IN_REPLAY ? &sa->drop_replay :
 		     stat == NFIPSEC_STAT_IN_BAD_PAD ? &sa->drop_pad : &sa->drop_other);
@@ -244,7 +239,7 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 		in_drop(p, NFIPSEC_STAT_IN_POLICY);
 		goto out;
 	}
-	count(nn, NFIPSEC_STAT_ESP_IN);
+	nfipsec_pkt_count(nn, NFIPSEC_STAT_ESP_IN);
 	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
@@ -257,7 +252,7 @@ out:
 
 static void in_done(struct nfipsec_pkt *p, int err)
 {
-	count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
+	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
 	in_finish(p, err);
 }
 
@@ -273,7 +268,7 @@ static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *sta
 	int err;
 
 	if (l3->frag || !pskb_may_pull(skb, l3->hdrlen + 8)) {
-		count(nn, NFIPSEC_STAT_IN_MALFORMED);
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_MALFORMED);
 		return NF_DROP;
 	}
 	memcpy(&spi, skb->data + l3->hdrlen, 4);
@@ -291,11 +286,11 @@ static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *sta
 		}
 	}
 	if (!sa) {
-		count(nn, NFIPSEC_STAT_IN_NO_SA);
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_NO_SA);
 		return NF_DROP;
 	}
 	if (nfipsec_replay_check(&sa->xf->replay, ntohl(seq))) {
-		count(nn, NFIPSEC_STAT_IN_REPLAY);
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_REPLAY);
 		atomic64_inc(&sa->drop_replay);
 		nfipsec_sa_put(sa);
 		return NF_DROP;
@@ -303,7 +298,7 @@ static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *sta
 	p = nfipsec_pkt_alloc(sa, GFP_ATOMIC);
 	nfipsec_sa_put(sa);
 	if (!p) {
-		count(nn, NFIPSEC_STAT_IN_ERROR);
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_ERROR);
 		return NF_DROP;
 	}
 	nfipsec_ct_confirm(skb);
@@ -383,7 +378,7 @@ static unsigned int clear_verdict(struct nfipsec_net *nn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (dir == IPSEC_DIR_INBOUND && skb->dev && socket_bypasses(skb, family))
 		return NF_ACCEPT;
-	count(nn, NFIPSEC_STAT_IN_POLICY);
+	nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_POLICY);
 	return NF_DROP;
 }
 

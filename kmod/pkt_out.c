@@ -50,11 +50,6 @@ struct out_plan {
 	u8 mode;
 };
 
-static void count(struct nfipsec_net *nn, unsigned int stat)
-{
-	nfipsec_stats_inc(&nn->stats, stat);
-}
-
 /* Which SA the request @r asks for this packet, or why none. */
 /* The requests to apply: an SPD policy's, or a socket's own (id 0). */
 struct out_reqs {
@@ -236,15 +231,20 @@ static void set_ignore_df(struct sk_buff *skb)
 		skb->ignore_df = 1;
 }
 
-/* The packet is protected: count it and send it on. */
+/* The packet is protected: count it against the namespace and the SA. */
+static void out_protected(struct nfipsec_pkt *p)
+{
+	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ESP_OUT);
+	nfipsec_sa_account(p->sa, p->skb->len);
+	set_ignore_df(p->skb);
+}
+
+/* ... and send it on. */
 static void out_send(struct nfipsec_pkt *p)
 {
-	struct nfipsec_net *nn = nfipsec_net(p->net);
 	struct sk_buff *skb = p->skb;
 
-	count(nn, NFIPSEC_STAT_ESP_OUT);
-	nfipsec_sa_account(p->sa, skb->len);
-	set_ignore_df(skb);
+	out_protected(p);
 	if (p->mode == IPSEC_MODE_TUNNEL) {
 		nfipsec_local_out(p->net, skb, p->family);
 	} else {
@@ -259,14 +259,14 @@ static void out_drop(struct nfipsec_pkt *p, int err)
 	struct nfipsec_net *nn = nfipsec_net(p->net);
 
 	atomic64_inc(&p->sa->drop_other);
-	count(nn, err == -EOVERFLOW ? NFIPSEC_STAT_OUT_SEQ_OVERFLOW :
+	nfipsec_pkt_count(nn, err == -EOVERFLOW ? NFIPSEC_STAT_OUT_SEQ_OVERFLOW :
 		  NFIPSEC_STAT_OUT_ERROR);
 	kfree_skb(p->skb);
 }
 
 static void out_done(struct nfipsec_pkt *p, int err)
 {
-	count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
+	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
 	if (err)
 		out_drop(p, err);
 	else
@@ -310,7 +310,7 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 		p->tdst = plan->req->dst;
 		dst = route_outer(state->net, skb, p->family, &p->tsrc, &p->tdst);
 		if (!dst) {
-			count(nn, NFIPSEC_STAT_OUT_NO_ROUTE);
+			nfipsec_pkt_count(nn, NFIPSEC_STAT_OUT_NO_ROUTE);
 			nfipsec_pkt_free(p);
 			kfree_skb(skb);
 			return NF_STOLEN;
@@ -350,9 +350,7 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 	}
 	if (plan->mode == IPSEC_MODE_TRANSPORT && may_accept) {
 		/* Changed in place: the rest of the hook chain sends it. */
-		count(nn, NFIPSEC_STAT_ESP_OUT);
-		nfipsec_sa_account(sa, skb->len);
-		set_ignore_df(skb);
+		out_protected(p);
 		nfipsec_pkt_free(p);
 		return NF_ACCEPT;
 	}
@@ -361,7 +359,7 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 	return NF_STOLEN;
 
 error:
-	count(nn, NFIPSEC_STAT_OUT_ERROR);
+	nfipsec_pkt_count(nn, NFIPSEC_STAT_OUT_ERROR);
 	atomic64_inc(&sa->drop_other);
 	kfree_skb(skb);
 	return NF_STOLEN;
@@ -379,7 +377,7 @@ static unsigned int out_apply(struct sk_buff *skb, const struct nf_hook_state *s
 	nfipsec_ct_confirm(skb);
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
-		count(nfipsec_net(state->net), NFIPSEC_STAT_OUT_ERROR);
+		nfipsec_pkt_count(nfipsec_net(state->net), NFIPSEC_STAT_OUT_ERROR);
 		kfree_skb(skb);
 		return NF_STOLEN;
 	}
@@ -405,7 +403,7 @@ static unsigned int out_policy_ipsec(struct sk_buff *skb,
 	if (err == 1)
 		return NF_ACCEPT;
 	if (err) {
-		count(nn, err == -EOPNOTSUPP ? NFIPSEC_STAT_OUT_UNSUPPORTED :
+		nfipsec_pkt_count(nn, err == -EOPNOTSUPP ? NFIPSEC_STAT_OUT_UNSUPPORTED :
 			  NFIPSEC_STAT_OUT_NO_SA);
 		return NF_DROP;
 	}
@@ -440,7 +438,7 @@ unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 		case IPSEC_POLICY_NONE:
 			return NF_ACCEPT;
 		case IPSEC_POLICY_DISCARD:
-			count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
+			nfipsec_pkt_count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
 			return NF_DROP;
 		case IPSEC_POLICY_IPSEC: {
 			struct out_reqs rs = { .req = sp->req, .nreq = sp->nreq };
@@ -457,7 +455,7 @@ unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 		int def = READ_ONCE(nfipsec_af(nn, family)->def_policy);
 
 		if (def == NFIPSEC_DEF_POLICY_DISCARD) {
-			count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
+			nfipsec_pkt_count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
 			return NF_DROP;
 		}
 		return NF_ACCEPT;
@@ -465,7 +463,7 @@ unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 	nfipsec_policy_used(pol, skb->len);
 	switch (pol->type) {
 	case IPSEC_POLICY_DISCARD:
-		count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_OUT_POLICY_DISCARD);
 		verdict = NF_DROP;
 		break;
 	case IPSEC_POLICY_IPSEC: {
