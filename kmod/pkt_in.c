@@ -250,10 +250,16 @@ out:
 	nfipsec_pkt_free(p);
 }
 
+/*
+ * Async completion (cryptd, a hardware engine): outside the hook's RCU
+ * read section, so take one for the SPD check and the delivery.
+ */
 static void in_done(struct nfipsec_pkt *p, int err)
 {
 	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
+	rcu_read_lock();
 	in_finish(p, err);
+	rcu_read_unlock();
 }
 
 static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *state,

@@ -264,13 +264,16 @@ static void out_drop(struct nfipsec_pkt *p, int err)
 	kfree_skb(p->skb);
 }
 
+/* Async completion: outside the hook's RCU read section, so take one. */
 static void out_done(struct nfipsec_pkt *p, int err)
 {
 	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
+	rcu_read_lock();
 	if (err)
 		out_drop(p, err);
 	else
 		out_send(p);
+	rcu_read_unlock();
 	nfipsec_pkt_free(p);
 }
 
