@@ -21,7 +21,6 @@
 #include <linux/ipv6.h>
 #include <linux/random.h>
 #include NFIPSEC_UNALIGNED_H
-#include <linux/slab.h>
 #include <net/esp.h>
 #include <net/ip.h>
 
@@ -32,42 +31,6 @@
 
 #define ESP_HDR	8	/* SPI and sequence number */
 
-static struct aead_request *pkt_req(struct nfipsec_pkt *p)
-{
-	return (void *)PTR_ALIGN((u8 *)(p + 1), crypto_tfm_ctx_alignment());
-}
-
-struct nfipsec_pkt *nfipsec_pkt_alloc(struct nfipsec_sa *sa, gfp_t gfp)
-{
-	const struct nfipsec_xform *xf = sa->xf;
-	size_t len = sizeof(struct nfipsec_pkt);
-	struct nfipsec_pkt *p;
-
-	if (xf->aead)
-		len += crypto_tfm_ctx_alignment() + sizeof(struct aead_request) +
-		       xf->reqsize;
-	p = kmalloc(len, gfp);
-	if (!p)
-		return NULL;
-	memset(p, 0, sizeof(*p));
-	if (!nfipsec_sa_get(sa)) {
-		kfree(p);
-		return NULL;
-	}
-	p->sa = sa;
-	atomic_inc(&((struct nfipsec_net *)sa->db->owner)->pkts_inflight);
-	return p;
-}
-
-void nfipsec_pkt_free(struct nfipsec_pkt *p)
-{
-	if (!p)
-		return;
-	atomic_dec(&((struct nfipsec_net *)p->sa->db->owner)->pkts_inflight);
-	nfipsec_sa_put(p->sa);
-	kfree(p);
-}
-
 unsigned int nfipsec_esp_head(const struct nfipsec_sa *sa)
 {
 	return ESP_HDR + sa->xf->ivlen;
@@ -76,35 +39,6 @@ unsigned int nfipsec_esp_head(const struct nfipsec_sa *sa)
 unsigned int nfipsec_esp_tail_max(const struct nfipsec_sa *sa)
 {
 	return sa->xf->block - 1 + 2 + sa->xf->icvlen;
-}
-
-int nfipsec_skb_make_room(struct sk_buff *skb, unsigned int head, unsigned int tail)
-{
-	int dh, dt;
-
-	if (skb_linearize(skb))
-		return -ENOMEM;
-	dh = (int)head - (int)skb_headroom(skb);
-	dt = (int)tail - (int)skb_tailroom(skb);
-	if (skb_cloned(skb) || dh > 0 || dt > 0) {
-		if (pskb_expand_head(skb, dh > 0 ? ALIGN(dh, 16) : 0,
-				     dt > 0 ? dt : 0, GFP_ATOMIC))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* After the headers of a packet changed length: the IP length fields. */
-static void fix_ip_len(struct sk_buff *skb, u16 family)
-{
-	if (family == AF_INET) {
-		struct iphdr *iph = (struct iphdr *)skb->data;
-
-		iph->tot_len = htons(skb->len);
-		ip_send_check(iph);
-	} else {
-		ipv6_hdr(skb)->payload_len = htons(skb->len - sizeof(struct ipv6hdr));
-	}
 }
 
 static void fill_padding(u8 *pad, unsigned int n, u32 flags)
@@ -178,7 +112,7 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	trailer[padlen] = padlen;
 	trailer[padlen + 1] = skb->data[p->proto_off];
 	skb->data[p->proto_off] = IPPROTO_ESP;
-	fix_ip_len(skb, p->family);
+	nfipsec_fix_ip_len(skb, p->family);
 	skb->ip_summed = CHECKSUM_NONE;
 
 	if (!xf->aead) {	/* null/null: no integrity value either */
@@ -186,7 +120,7 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 		return 0;
 	}
 	sg_init_one(p->sg, esph, esplen + clen + xf->icvlen);
-	req = pkt_req(p);
+	req = nfipsec_pkt_req(p);
 	aead_request_set_tfm(req, xf->aead);
 	aead_request_set_callback(req, 0, esp_output_done, p);
 	aead_request_set_crypt(req, p->sg, p->sg, clen, p->iv);
@@ -218,7 +152,7 @@ static int esp_input_trailer(struct nfipsec_pkt *p, int err)
 	skb_pull(skb, esplen);
 	skb_reset_network_header(skb);
 	skb->data[p->proto_off] = p->nexthdr;
-	fix_ip_len(skb, p->family);
+	nfipsec_fix_ip_len(skb, p->family);
 	return 0;
 }
 
@@ -257,7 +191,7 @@ int nfipsec_esp_input(struct nfipsec_pkt *p)
 		return esp_input_trailer(p, 0);
 
 	sg_init_one(p->sg, esph, skb->len - p->hdrlen);
-	req = pkt_req(p);
+	req = nfipsec_pkt_req(p);
 	aead_request_set_tfm(req, xf->aead);
 	aead_request_set_callback(req, 0, esp_input_done, p);
 	aead_request_set_crypt(req, p->sg, p->sg, clen + xf->icvlen, p->iv);

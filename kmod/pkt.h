@@ -25,6 +25,19 @@ static inline struct nfipsec_af_sysctl *nfipsec_af(struct nfipsec_net *nn, u16 f
 	return family == AF_INET ? &nn->sysctl.inet : &nn->sysctl.inet6;
 }
 
+/* net.inet.{esp,ah,ipcomp}.*_enable: may the protocol carry packets? */
+static inline bool nfipsec_proto_enabled(const struct nfipsec_net *nn, u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_ESP:
+		return READ_ONCE(nn->sysctl.esp_enable);
+	case IPPROTO_AH:
+		return READ_ONCE(nn->sysctl.ah_enable);
+	default:
+		return READ_ONCE(nn->sysctl.ipcomp_enable);
+	}
+}
+
 static inline void nfipsec_pkt_count(struct nfipsec_net *nn, unsigned int stat)
 {
 	nfipsec_stats_inc(&nn->stats, stat);

@@ -2,15 +2,21 @@
 /*
  * pkt_in.c - the inbound packet path.
  *
- * LOCAL_IN, ESP addressed to us: find the SA by (destination, SPI), check
- * the replay window, decrypt (esp.c), record the sequence number, then
+ * LOCAL_IN, ESP or AH addressed to us: find the SA by (destination, SPI,
+ * protocol), check the replay window, decrypt (esp.c) or check (ah.c),
+ * record the sequence number, then
  *
- *   transport mode   the packet, ESP removed, carries the inner protocol
+ *   transport mode   the packet, ESP/AH removed, carries the next
+ *                    protocol; if that is ESP or AH again (a bundle),
+ *                    the next layer is processed the same way
  *   tunnel mode      the outer header is removed: the inner packet
  *
  * and check it against the inbound (or, when it is not for us, forward)
- * policy of its own selector: the SA must be one the policy asks for
- * (protocol, mode, reqid, tunnel endpoints).  The packet then goes back
+ * policy of its own selector: the SAs it came through (the "secpath",
+ * outermost first) must be those the policy's requests ask for (protocol,
+ * mode, reqid, tunnel endpoints), matched from the outermost request
+ * as Linux XFRM does: a "use" request may be missing, a required one may
+ * not, and no SA left over may be a tunnel.  The packet then goes back
  * to the stack with netif_rx(), as if received again on the same device,
  * with the "decrypted" mark (pkt_flow.c) so the check below lets it pass
  * at LOCAL_IN or FORWARD, and the firewall sees the cleartext as XFRM
@@ -39,6 +45,7 @@
 #include <net/udp.h>
 #include <net/xfrm.h>
 
+#include "ah.h"
 #include "esp.h"
 #include "pkt.h"
 #include "sockpolicy.h"
@@ -57,27 +64,56 @@ static bool addr_eq(u16 family, const union nfipsec_addr *a, const union nfipsec
 	return family == AF_INET ? a->a4 == b->a4 : ipv6_addr_equal(&a->a6, &b->a6);
 }
 
-/* Is @sa, used in @mode, one of the transforms @pol asks for? */
-static bool req_matches(const struct nfipsec_ipsecreq *r, const struct nfipsec_sa *sa,
-			u8 mode)
+/* Is the SA of @e one that request @r asks for? */
+static bool req_matches(const struct nfipsec_ipsecreq *r,
+			const struct nfipsec_secpath_entry *e)
 {
-	if (r->proto != sa->id.proto || r->mode != mode)
+	if (r->proto != e->proto || r->mode != e->mode)
 		return false;
-	if (r->reqid && r->reqid != sa->reqid)
+	if (r->reqid && r->reqid != e->reqid)
 		return false;
-	if (mode == IPSEC_MODE_TUNNEL &&
-	    (r->family != sa->pair.family ||
-	     !addr_eq(r->family, &r->src, &sa->pair.src) ||
-	     !addr_eq(r->family, &r->dst, &sa->pair.dst)))
+	if (e->mode == IPSEC_MODE_TUNNEL &&
+	    (r->family != e->family ||
+	     !addr_eq(r->family, &r->src, &e->src) ||
+	     !addr_eq(r->family, &r->dst, &e->dst)))
 		return false;
 	return true;
 }
 
-/* The verdict of a policy on a packet that arrived through @sa (NULL: in clear). */
-static bool policy_allows(struct nfipsec_net *nn, const struct nfipsec_policy *pol,
-			  u16 family, const struct nfipsec_sa *sa, u8 mode)
+/*
+ * Request @r against the SAs of @sp from index @start: the index after
+ * the SA that satisfies it, or @start when @r may be skipped (level use),
+ * or -1.  A required request may pass over transport-mode SAs it does not
+ * ask for, never over a tunnel (the rules of Linux XFRM's inbound check).
+ */
+static int req_ok(struct nfipsec_net *nn, u16 family, const struct nfipsec_ipsecreq *r,
+		  const struct nfipsec_secpath *sp, int start)
 {
+	bool optional = nfipsec_req_level(nn, family, r->proto, r->mode, r->level) ==
+			IPSEC_LEVEL_USE;
 	int i;
+
+	if (optional && r->mode != IPSEC_MODE_TUNNEL)
+		return start;
+	for (i = start; i < sp->n; i++) {
+		if (req_matches(r, &sp->e[i]))
+			return i + 1;
+		if (sp->e[i].mode == IPSEC_MODE_TUNNEL)
+			break;
+	}
+	return optional ? start : -1;
+}
+
+/*
+ * The verdict of a policy on a packet that arrived through the SAs of @sp
+ * (outermost first; none: in clear).  The requests are listed innermost
+ * first, so they are matched from the last one; an SA left over must not
+ * be a tunnel.
+ */
+static bool policy_allows(struct nfipsec_net *nn, const struct nfipsec_policy *pol,
+			  u16 family, const struct nfipsec_secpath *sp)
+{
+	int i, k = 0;
 
 	switch (pol->type) {
 	case IPSEC_POLICY_DISCARD:
@@ -87,24 +123,26 @@ static bool policy_allows(struct nfipsec_net *nn, const struct nfipsec_policy *p
 	default:
 		return true;
 	}
-	for (i = 0; i < pol->nreq; i++) {
-		const struct nfipsec_ipsecreq *r = &pol->req[i];
-
-		if (sa && req_matches(r, sa, mode))
-			return true;
-		if (nfipsec_req_level(nn, family, r->proto, r->mode, r->level) !=
-		    IPSEC_LEVEL_USE)
+	for (i = pol->nreq - 1; i >= 0; i--) {
+		k = req_ok(nn, family, &pol->req[i], sp, k);
+		if (k < 0)
 			return false;
 	}
-	return true;	/* every request optional */
+	for (; k < sp->n; k++)
+		if (sp->e[k].mode == IPSEC_MODE_TUNNEL)
+			return false;
+	return true;
 }
 
+static const struct nfipsec_secpath no_secpath;
+
 /*
- * The inbound check of the packet at skb->data: policy of direction IN
- * when it is for this host, FWD otherwise (@dir 0: find out).
+ * The inbound check of the packet at skb->data, which came through the
+ * SAs of @sp: policy of direction IN when it is for this host, FWD
+ * otherwise (@dir 0: find out).
  */
 static bool check_policy(struct nfipsec_net *nn, struct sk_buff *skb, u16 family,
-			 u8 dir, const struct nfipsec_sa *sa, u8 mode)
+			 u8 dir, const struct nfipsec_secpath *sp)
 {
 	struct nfipsec_policy *pol;
 	struct nfipsec_flow f;
@@ -117,12 +155,12 @@ static bool check_policy(struct nfipsec_net *nn, struct sk_buff *skb, u16 family
 		dir = is_local(nn->net, family, &f.dst) ? IPSEC_DIR_INBOUND : IPSEC_DIR_FWD;
 	pol = nfipsec_spd_lookup(&nn->spd, dir, &f);
 	if (!pol) {
-		if (sa)
+		if (sp->n)
 			return true;
 		return READ_ONCE(nfipsec_af(nn, family)->def_policy) != NFIPSEC_DEF_POLICY_DISCARD;
 	}
 	nfipsec_policy_used(pol, skb->len);
-	ok = policy_allows(nn, pol, family, sa, mode);
+	ok = policy_allows(nn, pol, family, sp);
 	nfipsec_policy_put(pol);
 	return ok;
 }
@@ -191,14 +229,20 @@ static void in_drop(struct nfipsec_pkt *p, unsigned int stat)
 	kfree_skb(p->skb);
 }
 
-/* Decrypted (or not): the rest of the inbound path.  Consumes @p. */
+static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
+		     const struct nfipsec_l3 *l3, u16 mac_len,
+		     const struct nfipsec_secpath *sp);
+
+/* Checked and decrypted (or not): the rest of the inbound path.  Consumes @p. */
 static void in_finish(struct nfipsec_pkt *p, int err)
 {
 	struct nfipsec_net *nn = nfipsec_net(p->net);
 	struct nfipsec_sa *sa = p->sa;
 	struct sk_buff *skb = p->skb;
+	struct nfipsec_secpath_entry *e;
 	u16 family = p->family;
 	u8 mode;
+	int i;
 
 	switch (err) {
 	case 0:
@@ -228,6 +272,29 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 	if (mode == IPSEC_MODE_ANY)
 		mode = p->nexthdr == IPPROTO_IPIP || p->nexthdr == IPPROTO_IPV6 ?
 		       IPSEC_MODE_TUNNEL : IPSEC_MODE_TRANSPORT;
+	if (p->sp.n == NFIPSEC_MAX_BUNDLE) {
+		in_drop(p, NFIPSEC_STAT_IN_MALFORMED);	/* nested deeper than any policy */
+		goto out;
+	}
+	e = &p->sp.e[p->sp.n++];
+	e->src = sa->pair.src;
+	e->dst = sa->pair.dst;
+	e->family = sa->pair.family;
+	e->reqid = sa->reqid;
+	e->proto = sa->id.proto;
+	e->mode = mode;
+
+	if (mode == IPSEC_MODE_TRANSPORT &&
+	    (p->nexthdr == IPPROTO_ESP || p->nexthdr == IPPROTO_AH)) {
+		/* A bundle (esp then ah, ...): the next SA's header follows. */
+		struct nfipsec_l3 l3 = {
+			.family = p->family, .hdrlen = p->hdrlen,
+			.proto_off = p->proto_off, .proto = p->nexthdr,
+		};
+
+		in_layer(skb, p->net, p->hook, &l3, p->mac_len, &p->sp);
+		goto out;
+	}
 	if (mode == IPSEC_MODE_TUNNEL) {
 		if ((p->nexthdr != IPPROTO_IPIP && p->nexthdr != IPPROTO_IPV6) ||
 		    decap(p, nn, &family)) {
@@ -235,11 +302,13 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 			goto out;
 		}
 	}
-	if (!check_policy(nn, skb, family, 0, sa, mode)) {
+	if (!check_policy(nn, skb, family, 0, &p->sp)) {
 		in_drop(p, NFIPSEC_STAT_IN_POLICY);
 		goto out;
 	}
-	nfipsec_pkt_count(nn, NFIPSEC_STAT_ESP_IN);
+	for (i = 0; i < p->sp.n; i++)
+		nfipsec_pkt_count(nn, p->sp.e[i].proto == IPPROTO_AH ?
+				  NFIPSEC_STAT_AH_IN : NFIPSEC_STAT_ESP_IN);
 	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
@@ -262,10 +331,18 @@ static void in_done(struct nfipsec_pkt *p, int err)
 	rcu_read_unlock();
 }
 
-static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *state,
-			    const struct nfipsec_l3 *l3)
+/*
+ * An ESP or AH header at @l3->hdrlen, after the SAs of @sp were removed:
+ * find its SA by (destination, SPI, protocol), check the replay window,
+ * then check or decrypt (esp.c, ah.c).  Consumes @skb.
+ */
+static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
+		     const struct nfipsec_l3 *l3, u16 mac_len,
+		     const struct nfipsec_secpath *sp)
 {
-	struct nfipsec_net *nn = nfipsec_net(state->net);
+	struct nfipsec_net *nn = nfipsec_net(net);
+	bool ah = l3->proto == IPPROTO_AH;
+	unsigned int off = l3->hdrlen + (ah ? 4 : 0);	/* SPI, then sequence */
 	union nfipsec_addr dst = {};
 	struct nfipsec_pkt *p;
 	struct nfipsec_sa *sa;
@@ -273,17 +350,21 @@ static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *sta
 	u8 st;
 	int err;
 
-	if (l3->frag || !pskb_may_pull(skb, l3->hdrlen + 8)) {
-		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_MALFORMED);
-		return NF_DROP;
+	if (!nfipsec_proto_enabled(nn, l3->proto)) {
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_PROTO_DISABLED);
+		goto drop;
 	}
-	memcpy(&spi, skb->data + l3->hdrlen, 4);
-	memcpy(&seq, skb->data + l3->hdrlen + 4, 4);
+	if (l3->frag || !pskb_may_pull(skb, off + 8)) {
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_MALFORMED);
+		goto drop;
+	}
+	memcpy(&spi, skb->data + off, 4);
+	memcpy(&seq, skb->data + off + 4, 4);
 	if (l3->family == AF_INET)
 		dst.a4 = ip_hdr(skb)->daddr;
 	else
 		dst.a6 = ipv6_hdr(skb)->daddr;
-	sa = nfipsec_sa_lookup_spi(&nn->sadb, l3->family, &dst, spi, IPPROTO_ESP);
+	sa = nfipsec_sa_lookup_spi(&nn->sadb, l3->family, &dst, spi, l3->proto);
 	if (sa) {
 		st = READ_ONCE(sa->state);
 		if (!sa->xf || (st != SADB_SASTATE_MATURE && st != SADB_SASTATE_DYING)) {
@@ -293,34 +374,37 @@ static unsigned int esp_rcv(struct sk_buff *skb, const struct nf_hook_state *sta
 	}
 	if (!sa) {
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_NO_SA);
-		return NF_DROP;
+		goto drop;
 	}
 	if (nfipsec_replay_check(&sa->xf->replay, ntohl(seq))) {
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_REPLAY);
 		atomic64_inc(&sa->drop_replay);
 		nfipsec_sa_put(sa);
-		return NF_DROP;
+		goto drop;
 	}
-	p = nfipsec_pkt_alloc(sa, GFP_ATOMIC);
+	p = nfipsec_pkt_alloc(&sa, 1, GFP_ATOMIC);
 	nfipsec_sa_put(sa);
 	if (!p) {
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_ERROR);
-		return NF_DROP;
+		goto drop;
 	}
 	nfipsec_ct_confirm(skb);
 	p->skb = skb;
-	p->net = state->net;
+	p->net = net;
 	p->done = in_done;
 	p->family = l3->family;
 	p->hdrlen = l3->hdrlen;
 	p->proto_off = l3->proto_off;
-	p->mac_len = skb->mac_len;
+	p->mac_len = mac_len;
 	p->seq = ntohl(seq);
-	p->hook = state->hook;
-	err = nfipsec_esp_input(p);
+	p->hook = hook;
+	p->sp = *sp;
+	err = ah ? nfipsec_ah_input(p) : nfipsec_esp_input(p);
 	if (err != -EINPROGRESS)
 		in_finish(p, err);
-	return NF_STOLEN;
+	return;
+drop:
+	kfree_skb(skb);
 }
 
 /*
@@ -380,7 +464,7 @@ static bool socket_bypasses(struct sk_buff *skb, u16 family)
 static unsigned int clear_verdict(struct nfipsec_net *nn, struct sk_buff *skb,
 				  u16 family, u8 dir)
 {
-	if (check_policy(nn, skb, family, dir, NULL, 0))
+	if (check_policy(nn, skb, family, dir, &no_secpath))
 		return NF_ACCEPT;
 	if (dir == IPSEC_DIR_INBOUND && skb->dev && socket_bypasses(skb, family))
 		return NF_ACCEPT;
@@ -399,8 +483,10 @@ unsigned int nfipsec_in_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (skb_network_offset(skb) || nfipsec_l3_parse(skb, family, &l3))
 		return NF_ACCEPT;	/* the stack will judge what it cannot parse */
-	if (l3.proto == IPPROTO_ESP)
-		return esp_rcv(skb, state, &l3);
+	if (l3.proto == IPPROTO_ESP || l3.proto == IPPROTO_AH) {
+		in_layer(skb, state->net, state->hook, &l3, skb->mac_len, &no_secpath);
+		return NF_STOLEN;
+	}
 	return clear_verdict(nn, skb, family, IPSEC_DIR_INBOUND);
 }
 

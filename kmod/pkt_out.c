@@ -10,17 +10,24 @@
  *   no policy     def_policy: pass, or drop
  *   none          pass
  *   discard       drop
- *   ipsec         the first request that has an SA (or whose level is
- *                 use and has none: passed in clear) is applied; ESP in
- *                 transport or tunnel mode.  A required SA that does not
- *                 exist drops the packet and sends one SADB_ACQUIRE
- *                 (acquire.c); a "use" request without SA asks too.
+ *   ipsec         every request is applied in the policy's order, the
+ *                 first innermost (a bundle: "esp/transport//require
+ *                 ah/transport//require" is ESP, then AH around it); ESP
+ *                 (esp.c) or AH (ah.c), transport or tunnel mode, a
+ *                 request after a tunnel between the tunnel's endpoints.
+ *                 A "use" request without SA is skipped.  A required SA
+ *                 that does not exist drops the packet and sends one
+ *                 SADB_ACQUIRE (acquire.c); a "use" request asks too.
+ *                 The SAs are all found before anything is applied, so a
+ *                 packet is never half protected.
  *
  * GSO packets are segmented first, and checksums finished, since ESP
- * encrypts them.  Transport mode changes the packet in place and lets it
- * continue down the hook chain; tunnel mode builds the outer header,
- * routes it and sends it through LOCAL_OUT and POST_ROUTING again
- * (nfipsec_local_out(), which the hook does not transform twice).
+ * encrypts them and AH covers them.  A bundle of transport SAs changes
+ * the packet in place and lets it continue down the hook chain; with a
+ * tunnel, the outer header is built and routed, and the packet is sent
+ * through LOCAL_OUT and POST_ROUTING again (nfipsec_local_out(), which
+ * the hook does not transform twice).  An asynchronous ESP step resumes
+ * the bundle from its completion.
  * Packets larger than the route's MTU after ESP are fragmented (outer
  * header's DF ignored); path-MTU feedback is not implemented yet.
  */
@@ -38,19 +45,20 @@
 #include <net/xfrm.h>
 
 #include "acquire.h"
+#include "ah.h"
 #include "esp.h"
 #include "pkt.h"
 #include "sockpolicy.h"
 #include "spd.h"
 #include "xform.h"
 
+/* What one packet goes through: a policy's SAs, innermost first. */
 struct out_plan {
-	struct nfipsec_sa *sa;		/* referenced */
-	const struct nfipsec_ipsecreq *req;
-	u8 mode;
+	struct nfipsec_sa *sa[NFIPSEC_MAX_BUNDLE];	/* referenced */
+	struct nfipsec_pkt_step step[NFIPSEC_MAX_BUNDLE];
+	u8 n;
 };
 
-/* Which SA the request @r asks for this packet, or why none. */
 /* The requests to apply: an SPD policy's, or a socket's own (id 0). */
 struct out_reqs {
 	const struct nfipsec_ipsecreq *req;
@@ -58,13 +66,25 @@ struct out_reqs {
 	u32 id, priority;
 };
 
-static int plan_req(struct nfipsec_net *nn, const struct out_reqs *rs,
-		    const struct nfipsec_flow *f, const struct nfipsec_ipsecreq *r,
-		    struct out_plan *plan)
+static void plan_put(struct out_plan *plan)
 {
-	const union nfipsec_addr *src = &f->src, *dst = &f->dst;
-	u16 family = f->family;
+	while (plan->n)
+		nfipsec_sa_put(plan->sa[--plan->n]);
+}
+
+/*
+ * Which SA the request @r asks for traffic from @src to @dst (the flow's
+ * addresses, or the endpoints of a tunnel applied before), or why none:
+ * -ENOENT (level use, none: skip it), -ESRCH (required, none: ACQUIRE
+ * sent), -EPERM (protocol disabled), -EOPNOTSUPP (IPcomp), -EINVAL.
+ */
+static int plan_req(struct nfipsec_net *nn, const struct out_reqs *rs,
+		    const struct nfipsec_flow *f, u16 family,
+		    const union nfipsec_addr *src, const union nfipsec_addr *dst,
+		    const struct nfipsec_ipsecreq *r, struct nfipsec_sa **sap)
+{
 	u8 level = nfipsec_req_level(nn, f->family, r->proto, r->mode, r->level);
+	struct nfipsec_sa *sa;
 
 	if (r->mode == IPSEC_MODE_TUNNEL) {
 		if (!r->family)
@@ -73,64 +93,76 @@ static int plan_req(struct nfipsec_net *nn, const struct out_reqs *rs,
 		src = &r->src;
 		dst = &r->dst;
 	}
-	if (r->proto != IPPROTO_ESP)
+	if (!nfipsec_proto_enabled(nn, r->proto))
+		return -EPERM;
+	if (r->proto != IPPROTO_ESP && r->proto != IPPROTO_AH)
 		return level == IPSEC_LEVEL_USE ? -ENOENT : -EOPNOTSUPP;
 	/* A request with a reqid (unique:N, or set by an IKE daemon) wants that SA. */
-	plan->sa = nfipsec_sa_lookup_out(&nn->sadb, family, src, dst, r->proto,
-					 r->mode, r->reqid);
-	if (plan->sa && !plan->sa->xf) {
-		nfipsec_sa_put(plan->sa);
-		plan->sa = NULL;
+	sa = nfipsec_sa_lookup_out(&nn->sadb, family, src, dst, r->proto,
+				   r->mode, r->reqid);
+	if (sa && !sa->xf) {
+		nfipsec_sa_put(sa);
+		sa = NULL;
 	}
-	if (!plan->sa) {
+	if (!sa) {
 		/* Ask the key managers for it, whatever the level (KAME). */
 		nfipsec_acquire(nn, rs->id, rs->priority, r, family, src, dst);
 		return level == IPSEC_LEVEL_USE ? -ENOENT : -ESRCH;
 	}
-	plan->req = r;
-	plan->mode = r->mode;
+	*sap = sa;
 	return 0;
 }
 
 /*
- * One policy's bundle.  Returns 0 with plan->sa set (apply it), 1 (send
- * in clear: only "use" requests without SA), or a negative errno (drop).
- * Only one transform per packet is carried so far: a bundle that needs
- * two is refused as unsupported rather than half applied.
+ * One policy's bundle, in the order of its requests (innermost first: a
+ * request after a tunnel applies between the tunnel's endpoints).
+ * Returns 0 with plan->n SAs (apply them), 1 (send in clear: only "use"
+ * requests without SA), or a negative errno of plan_req() (drop; nothing
+ * is half applied).
  */
 static int plan_policy(struct nfipsec_net *nn, const struct out_reqs *rs,
 		       const struct nfipsec_flow *f, struct out_plan *plan)
 {
-	struct out_plan p = {};
-	int i, err, found = 0;
+	const union nfipsec_addr *src = &f->src, *dst = &f->dst;
+	u16 family = f->family;
+	struct nfipsec_sa *sa;
+	int i, err;
 
-	plan->sa = NULL;
+	plan->n = 0;
 	for (i = 0; i < rs->nreq; i++) {
-		err = plan_req(nn, rs, f, &rs->req[i], &p);
+		const struct nfipsec_ipsecreq *r = &rs->req[i];
+		struct nfipsec_pkt_step *st = &plan->step[plan->n];
+
+		err = plan_req(nn, rs, f, family, src, dst, r, &sa);
 		if (err == -ENOENT)
 			continue;
+		if (!err && plan->n == NFIPSEC_MAX_BUNDLE) {
+			nfipsec_sa_put(sa);
+			err = -EOPNOTSUPP;
+		}
 		if (err) {
-			if (plan->sa)
-				nfipsec_sa_put(plan->sa);
-			plan->sa = NULL;
+			plan_put(plan);
 			return err;
 		}
-		if (found++) {
-			nfipsec_sa_put(p.sa);
-			nfipsec_sa_put(plan->sa);
-			plan->sa = NULL;
-			return -EOPNOTSUPP;
+		st->mode = r->mode == IPSEC_MODE_TUNNEL ? IPSEC_MODE_TUNNEL :
+							  IPSEC_MODE_TRANSPORT;
+		if (st->mode == IPSEC_MODE_TUNNEL) {
+			st->family = family = r->family;
+			st->src = r->src;
+			st->dst = r->dst;
+			src = &st->src;
+			dst = &st->dst;
 		}
-		*plan = p;
+		plan->sa[plan->n++] = sa;
 	}
-	return found ? 0 : 1;
+	return plan->n ? 0 : 1;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Tunnel mode: the outer header                                          */
 /* ---------------------------------------------------------------------- */
 
-static struct dst_entry *route_outer(struct net *net, struct sk_buff *skb,
+static struct dst_entry *route_outer(struct net *net, struct sk_buff *skb, u8 proto,
 				     u16 family, const union nfipsec_addr *src,
 				     const union nfipsec_addr *dst)
 {
@@ -138,7 +170,7 @@ static struct dst_entry *route_outer(struct net *net, struct sk_buff *skb,
 		struct flowi4 fl4 = {
 			.daddr = dst->a4,
 			.saddr = src->a4,
-			.flowi4_proto = IPPROTO_ESP,
+			.flowi4_proto = proto,
 			.flowi4_mark = skb->mark,
 		};
 		struct rtable *rt = ip_route_output_key(net, &fl4);
@@ -148,7 +180,7 @@ static struct dst_entry *route_outer(struct net *net, struct sk_buff *skb,
 		struct flowi6 fl6 = {
 			.daddr = dst->a6,
 			.saddr = src->a6,
-			.flowi6_proto = IPPROTO_ESP,
+			.flowi6_proto = proto,
 			.flowi6_mark = skb->mark,
 		};
 		struct dst_entry *d = ip6_route_output(net, NULL, &fl6);
@@ -166,14 +198,15 @@ static u8 inner_dsfield(const struct sk_buff *skb, u16 inner_family)
 	return inner_family == AF_INET ? ip_hdr(skb)->tos : ipv6_get_dsfield(ipv6_hdr(skb));
 }
 
-/* Push the outer header of @p (family p->family, endpoints p->tsrc/tdst). */
+/* Push the outer header of the tunnel step @st in front of p->skb. */
 static void push_outer(struct nfipsec_pkt *p, struct nfipsec_net *nn,
-		       u16 inner_family, struct dst_entry *dst)
+		       const struct nfipsec_pkt_step *st, struct dst_entry *dst)
 {
 	struct sk_buff *skb = p->skb;
+	u16 inner_family = p->family;
 	u8 ds = inner_dsfield(skb, inner_family);
 	u8 inner_proto = inner_family == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
-	int ecn = READ_ONCE(nfipsec_af(nn, p->family)->ecn);
+	int ecn = READ_ONCE(nfipsec_af(nn, st->family)->ecn);
 	bool df = false;
 
 	/* RFC 6040: ECN copied (ecn=1) or cleared (ecn=0, compatibility mode). */
@@ -188,7 +221,8 @@ static void push_outer(struct nfipsec_pkt *p, struct nfipsec_net *nn,
 			break;
 		}
 	}
-	if (p->family == AF_INET) {
+	p->family = st->family;
+	if (st->family == AF_INET) {
 		struct iphdr *iph = skb_push(skb, sizeof(*iph));
 
 		skb_reset_network_header(skb);
@@ -199,8 +233,8 @@ static void push_outer(struct nfipsec_pkt *p, struct nfipsec_net *nn,
 		iph->frag_off = df ? htons(IP_DF) : 0;
 		iph->ttl = ip4_dst_hoplimit(dst);
 		iph->protocol = inner_proto;
-		iph->saddr = p->tsrc.a4;
-		iph->daddr = p->tdst.a4;
+		iph->saddr = st->src.a4;
+		iph->daddr = st->dst.a4;
 		__ip_select_ident(p->net, iph, 1);
 		ip_send_check(iph);
 		p->hdrlen = sizeof(*iph);
@@ -213,16 +247,103 @@ static void push_outer(struct nfipsec_pkt *p, struct nfipsec_net *nn,
 		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
 		ip6h->nexthdr = inner_proto;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
-		ip6h->saddr = p->tsrc.a6;
-		ip6h->daddr = p->tdst.a6;
+		ip6h->saddr = st->src.a6;
+		ip6h->daddr = st->dst.a6;
 		p->hdrlen = sizeof(*ip6h);
 		p->proto_off = offsetof(struct ipv6hdr, nexthdr);
 	}
+	skb->protocol = st->family == AF_INET ? htons(ETH_P_IP) : htons(ETH_P_IPV6);
 }
 
 /* ---------------------------------------------------------------------- */
-/* Sending                                                                */
+/* Applying a bundle                                                      */
 /* ---------------------------------------------------------------------- */
+
+/* Bytes an SA adds in front of the headers it follows, and at most behind. */
+static unsigned int sa_head(const struct nfipsec_sa *sa)
+{
+	return sa->id.proto == IPPROTO_AH ? nfipsec_ah_len(sa) : nfipsec_esp_head(sa);
+}
+
+static unsigned int sa_tail(const struct nfipsec_sa *sa)
+{
+	return sa->id.proto == IPPROTO_AH ? 0 : nfipsec_esp_tail_max(sa);
+}
+
+/*
+ * Apply p->sas[p->step]: build the tunnel's outer header first if the
+ * step is a tunnel.  0, -EINPROGRESS (p->done() follows), -EHOSTUNREACH
+ * (no route to the tunnel's far end), or another error.
+ */
+static int out_step(struct nfipsec_pkt *p)
+{
+	struct nfipsec_net *nn = nfipsec_net(p->net);
+	const struct nfipsec_pkt_step *st = &p->steps[p->step];
+	struct nfipsec_sa *sa = p->sas[p->step];
+	struct sk_buff *skb = p->skb;
+
+	p->sa = sa;
+	p->mode = st->mode;
+	if (st->mode == IPSEC_MODE_TUNNEL) {
+		unsigned int outer = st->family == AF_INET ? sizeof(struct iphdr) :
+							     sizeof(struct ipv6hdr);
+		struct dst_entry *dst;
+		int err;
+
+		dst = route_outer(p->net, skb, sa->id.proto, st->family, &st->src, &st->dst);
+		if (!dst)
+			return -EHOSTUNREACH;
+		err = nfipsec_skb_make_room(skb, outer + sa_head(sa) +
+					    LL_RESERVED_SPACE(dst->dev), sa_tail(sa));
+		if (err) {
+			dst_release(dst);
+			return err;
+		}
+		nf_reset_ct(skb);
+		push_outer(p, nn, st, dst);
+		skb_dst_drop(skb);
+		skb_dst_set(skb, dst);
+		memset(skb->cb, 0, sizeof(skb->cb));
+	}
+	if (sa->id.proto == IPPROTO_AH)
+		return nfipsec_ah_output(p);
+	return nfipsec_esp_output(p);
+}
+
+/* Step p->step is done: count it against the namespace and the SA. */
+static void out_step_done(struct nfipsec_pkt *p)
+{
+	struct nfipsec_sa *sa = p->sas[p->step];
+
+	nfipsec_pkt_count(nfipsec_net(p->net), sa->id.proto == IPPROTO_AH ?
+			  NFIPSEC_STAT_AH_OUT : NFIPSEC_STAT_ESP_OUT);
+	nfipsec_sa_account(sa, p->skb->len);
+	p->step++;
+}
+
+/* The steps from p->step on: 0 when all are done, -EINPROGRESS, or an error. */
+static int out_steps(struct nfipsec_pkt *p)
+{
+	int err;
+
+	while (p->step < p->nsa) {
+		err = out_step(p);
+		if (err)
+			return err;
+		out_step_done(p);
+	}
+	return 0;
+}
+
+static bool has_tunnel(const struct nfipsec_pkt *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nsa; i++)
+		if (p->steps[i].mode == IPSEC_MODE_TUNNEL)
+			return true;
+	return false;
+}
 
 static void set_ignore_df(struct sk_buff *skb)
 {
@@ -231,21 +352,13 @@ static void set_ignore_df(struct sk_buff *skb)
 		skb->ignore_df = 1;
 }
 
-/* The packet is protected: count it against the namespace and the SA. */
-static void out_protected(struct nfipsec_pkt *p)
-{
-	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ESP_OUT);
-	nfipsec_sa_account(p->sa, p->skb->len);
-	set_ignore_df(p->skb);
-}
-
-/* ... and send it on. */
+/* Protected by every SA: send it on. */
 static void out_send(struct nfipsec_pkt *p)
 {
 	struct sk_buff *skb = p->skb;
 
-	out_protected(p);
-	if (p->mode == IPSEC_MODE_TUNNEL) {
+	set_ignore_df(skb);
+	if (has_tunnel(p)) {
 		nfipsec_local_out(p->net, skb, p->family);
 	} else {
 		local_bh_disable();
@@ -257,18 +370,40 @@ static void out_send(struct nfipsec_pkt *p)
 static void out_drop(struct nfipsec_pkt *p, int err)
 {
 	struct nfipsec_net *nn = nfipsec_net(p->net);
+	unsigned int stat;
 
+	switch (err) {
+	case -EOVERFLOW:
+		stat = NFIPSEC_STAT_OUT_SEQ_OVERFLOW;
+		break;
+	case -EHOSTUNREACH:
+		stat = NFIPSEC_STAT_OUT_NO_ROUTE;
+		break;
+	default:
+		stat = NFIPSEC_STAT_OUT_ERROR;
+		break;
+	}
+	nfipsec_pkt_count(nn, stat);
 	atomic64_inc(&p->sa->drop_other);
-	nfipsec_pkt_count(nn, err == -EOVERFLOW ? NFIPSEC_STAT_OUT_SEQ_OVERFLOW :
-		  NFIPSEC_STAT_OUT_ERROR);
 	kfree_skb(p->skb);
 }
 
-/* Async completion: outside the hook's RCU read section, so take one. */
+/*
+ * Async completion of a step (cryptd, a hardware engine): outside the
+ * hook's RCU read section, so take one; then the remaining steps.
+ */
 static void out_done(struct nfipsec_pkt *p, int err)
 {
 	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
 	rcu_read_lock();
+	if (!err) {
+		out_step_done(p);
+		err = out_steps(p);
+	}
+	if (err == -EINPROGRESS) {
+		rcu_read_unlock();
+		return;		/* the next step completes later */
+	}
 	if (err)
 		out_drop(p, err);
 	else
@@ -286,9 +421,6 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 			    const struct out_plan *plan, bool may_accept)
 {
 	struct nfipsec_net *nn = nfipsec_net(state->net);
-	struct nfipsec_sa *sa = plan->sa;
-	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
-	struct dst_entry *dst = NULL;
 	struct nfipsec_l3 l3;
 	struct nfipsec_pkt *p;
 	int err;
@@ -297,53 +429,24 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 		goto error;
 	/* Leaving the hook chain (tunnel mode, async crypto): confirm now. */
 	nfipsec_ct_confirm(skb);
-	p = nfipsec_pkt_alloc(sa, GFP_ATOMIC);
+	/* Transport mode needs the whole upper layer; a tunnel takes fragments. */
+	if (nfipsec_l3_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6, &l3) ||
+	    (l3.frag && plan->step[0].mode == IPSEC_MODE_TRANSPORT))
+		goto error;
+	p = nfipsec_pkt_alloc(plan->sa, plan->n, GFP_ATOMIC);
 	if (!p)
 		goto error;
+	memcpy(p->steps, plan->step, sizeof(plan->step[0]) * plan->n);
 	p->skb = skb;
 	p->net = state->net;
 	p->okfn = state->okfn;
 	p->done = out_done;
-	p->mode = plan->mode;
 	p->hook = state->hook;
+	p->family = l3.family;
+	p->hdrlen = l3.hdrlen;
+	p->proto_off = l3.proto_off;
 
-	if (plan->mode == IPSEC_MODE_TUNNEL) {
-		p->family = plan->req->family;
-		p->tsrc = plan->req->src;
-		p->tdst = plan->req->dst;
-		dst = route_outer(state->net, skb, p->family, &p->tsrc, &p->tdst);
-		if (!dst) {
-			nfipsec_pkt_count(nn, NFIPSEC_STAT_OUT_NO_ROUTE);
-			nfipsec_pkt_free(p);
-			kfree_skb(skb);
-			return NF_STOLEN;
-		}
-		err = nfipsec_skb_make_room(skb, (p->family == AF_INET ?
-					    sizeof(struct iphdr) : sizeof(struct ipv6hdr)) +
-					    nfipsec_esp_head(sa) + LL_RESERVED_SPACE(dst->dev),
-					    nfipsec_esp_tail_max(sa));
-		if (err) {
-			dst_release(dst);
-			nfipsec_pkt_free(p);
-			goto error;
-		}
-		nf_reset_ct(skb);
-		push_outer(p, nn, family, dst);
-		skb_dst_drop(skb);
-		skb_dst_set(skb, dst);
-		memset(skb->cb, 0, sizeof(skb->cb));
-		skb->protocol = p->family == AF_INET ? htons(ETH_P_IP) : htons(ETH_P_IPV6);
-	} else {
-		if (nfipsec_l3_parse(skb, family, &l3) || l3.frag) {
-			nfipsec_pkt_free(p);
-			goto error;
-		}
-		p->family = family;
-		p->hdrlen = l3.hdrlen;
-		p->proto_off = l3.proto_off;
-	}
-
-	err = nfipsec_esp_output(p);
+	err = out_steps(p);
 	if (err == -EINPROGRESS)
 		return NF_STOLEN;
 	if (err) {
@@ -351,9 +454,9 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 		nfipsec_pkt_free(p);
 		return NF_STOLEN;
 	}
-	if (plan->mode == IPSEC_MODE_TRANSPORT && may_accept) {
+	if (may_accept && !has_tunnel(p)) {
 		/* Changed in place: the rest of the hook chain sends it. */
-		out_protected(p);
+		set_ignore_df(skb);
 		nfipsec_pkt_free(p);
 		return NF_ACCEPT;
 	}
@@ -363,7 +466,7 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 
 error:
 	nfipsec_pkt_count(nn, NFIPSEC_STAT_OUT_ERROR);
-	atomic64_inc(&sa->drop_other);
+	atomic64_inc(&plan->sa[0]->drop_other);
 	kfree_skb(skb);
 	return NF_STOLEN;
 }
@@ -376,7 +479,7 @@ static unsigned int out_apply(struct sk_buff *skb, const struct nf_hook_state *s
 	if (!skb_is_gso(skb))
 		return out_one(skb, state, plan, true);
 
-	/* ESP encrypts: segment first, then protect every segment. */
+	/* ESP encrypts, AH covers the payload: segment first, then protect each. */
 	nfipsec_ct_confirm(skb);
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
@@ -407,11 +510,12 @@ static unsigned int out_policy_ipsec(struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (err) {
 		nfipsec_pkt_count(nn, err == -EOPNOTSUPP ? NFIPSEC_STAT_OUT_UNSUPPORTED :
-			  NFIPSEC_STAT_OUT_NO_SA);
+				  err == -EPERM ? NFIPSEC_STAT_PROTO_DISABLED :
+				  NFIPSEC_STAT_OUT_NO_SA);
 		return NF_DROP;
 	}
 	verdict = out_apply(skb, state, &plan);
-	nfipsec_sa_put(plan.sa);
+	plan_put(&plan);
 	return verdict;
 }
 

@@ -25,12 +25,15 @@
 	/* packet path: what passed */						\
 	X(ESP_OUT,		"esp_out")	/* packets ESP-protected */	\
 	X(ESP_IN,		"esp_in")	/* ESP packets accepted */	\
+	X(AH_OUT,		"ah_out")	/* packets AH-protected */	\
+	X(AH_IN,		"ah_in")	/* AH packets accepted */	\
 	X(ASYNC,		"crypto_async")	/* completions after -EINPROGRESS */ \
 	X(ACQUIRE,		"acquire")	/* SADB_ACQUIREs sent for traffic */ \
 	/* outbound drops, by reason */						\
 	X(OUT_POLICY_DISCARD,	"out_policy_discard") /* discard policy or def_policy */ \
 	X(OUT_NO_SA,		"out_no_sa")	/* required SA missing */	\
-	X(OUT_UNSUPPORTED,	"out_unsupported") /* AH/IPcomp/bundles: not carried yet */ \
+	X(OUT_UNSUPPORTED,	"out_unsupported") /* IPcomp, bundles over 4: not carried */ \
+	X(PROTO_DISABLED,	"proto_disabled") /* in or out: *_enable sysctl is 0 */ \
 	X(OUT_SEQ_OVERFLOW,	"out_seq_overflow") /* sequence space used up */ \
 	X(OUT_NO_ROUTE,		"out_no_route")	/* tunnel endpoint unroutable */ \
 	X(OUT_ERROR,		"out_error")	/* memory, crypto, GSO errors */ \

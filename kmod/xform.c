@@ -4,6 +4,7 @@
  */
 #include <crypto/aead.h>
 #include <crypto/authenc.h>
+#include <crypto/hash.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -118,6 +119,33 @@ static int esp_init(struct nfipsec_xform *xf, const struct nfipsec_sa *sa)
 	return 0;
 }
 
+static int ah_init(struct nfipsec_xform *xf, const struct nfipsec_sa *sa)
+{
+	const struct nfipsec_alg *auth = nfipsec_alg_find(NFIPSEC_ALG_AUTH, sa->aalg);
+	struct crypto_shash *tfm;
+	unsigned int klen;
+	const u8 *key = key_bytes(sa->akey, &klen);
+	int err;
+
+	if (!auth)
+		return -EINVAL;
+	if (auth->flags & NFIPSEC_ALG_F_NULL)
+		return 0;	/* AH with null integrity: framing only */
+	tfm = crypto_alloc_shash(auth->crypto, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm) == -ENOENT ? -ENOENT : PTR_ERR(tfm);
+	err = crypto_shash_setkey(tfm, key, klen);
+	if (!err && crypto_shash_digestsize(tfm) < auth->icv_bytes)
+		err = -EINVAL;
+	if (err) {
+		crypto_free_shash(tfm);
+		return err;
+	}
+	xf->shash = tfm;
+	xf->icvlen = auth->icv_bytes;
+	return 0;
+}
+
 int nfipsec_xform_init(struct nfipsec_sa *sa)
 {
 	struct nfipsec_xform *xf;
@@ -139,6 +167,8 @@ int nfipsec_xform_init(struct nfipsec_sa *sa)
 	}
 	if (sa->satype == SADB_SATYPE_ESP)
 		err = esp_init(xf, sa);
+	else if (sa->satype == SADB_SATYPE_AH)
+		err = ah_init(xf, sa);
 	if (err) {
 		bitmap_free(xf->replay.bits);
 		kfree(xf);
@@ -153,6 +183,7 @@ static void free_work(struct work_struct *w)
 	struct nfipsec_xform *xf = container_of(w, struct nfipsec_xform, free_work);
 
 	crypto_free_aead(xf->aead);
+	crypto_free_shash(xf->shash);
 	bitmap_free(xf->replay.bits);
 	kfree(xf);
 }
@@ -161,7 +192,7 @@ void nfipsec_xform_free(struct nfipsec_xform *xf)
 {
 	if (!xf)
 		return;
-	if (!xf->aead) {
+	if (!xf->aead && !xf->shash) {
 		bitmap_free(xf->replay.bits);
 		kfree(xf);
 		return;

@@ -4,7 +4,8 @@
  * from the SA's algorithms and keys when the SA is built (process
  * context), and its inbound anti-replay window.  Freed with the SA.
  *
- * Every ESP algorithm runs through one AEAD transform: the combined-mode
+ * AH's integrity algorithms are synchronous hashes (crypto_shash), keyed
+ * once.  Every ESP algorithm runs through one AEAD transform: the combined-mode
  * ciphers (RFC 4106, 4309, 4543, 7634) as they are, the others as
  * authenc(integrity, cipher) — null ones included — so the packet code
  * has a single path.  For every one of them the ESP header and the IV are
@@ -19,6 +20,7 @@
 #include <linux/workqueue.h>
 
 struct crypto_aead;
+struct crypto_shash;
 struct nfipsec_sa;
 
 /* How the explicit IV of a packet is made. */
@@ -38,6 +40,7 @@ struct nfipsec_replay {
 
 struct nfipsec_xform {
 	struct crypto_aead *aead;	/* ESP; NULL for null/null, AH, IPcomp */
+	struct crypto_shash *shash;	/* AH's integrity; NULL for null */
 	u8 ivlen;			/* explicit IV bytes in each packet */
 	u8 icvlen;			/* integrity check value bytes */
 	u8 block;			/* payload alignment, >= 4 */
@@ -58,7 +61,7 @@ struct nfipsec_xform {
  * Build @sa->xf from the SA's algorithms and keys.  0, or -ENOENT when the
  * kernel has no implementation of the algorithm, -EINVAL for a key the
  * implementation refuses, -ENOMEM.  Process context.  An SA whose protocol
- * the packet path does not carry yet (AH, IPcomp) gets a transform with a
+ * the packet path does not carry yet (IPcomp) gets a transform with a
  * replay window only.
  */
 int nfipsec_xform_init(struct nfipsec_sa *sa);
