@@ -2,12 +2,13 @@
 /*
  * pkt_in.c - the inbound packet path.
  *
- * LOCAL_IN, ESP or AH addressed to us: find the SA by (destination, SPI,
- * protocol), check the replay window, decrypt (esp.c) or check (ah.c),
- * record the sequence number, then
+ * LOCAL_IN, ESP, AH or IPcomp addressed to us: find the SA by
+ * (destination, SPI or CPI, protocol), check the replay window, decrypt
+ * (esp.c), check (ah.c) or decompress (ipcomp.c), record the sequence
+ * number, then
  *
- *   transport mode   the packet, ESP/AH removed, carries the next
- *                    protocol; if that is ESP or AH again (a bundle),
+ *   transport mode   the packet, ESP/AH/IPcomp removed, carries the next
+ *                    protocol; if that is one of them again (a bundle),
  *                    the next layer is processed the same way
  *   tunnel mode      the outer header is removed: the inner packet
  *
@@ -36,6 +37,7 @@
 #include <linux/ipv6.h>
 #include <linux/ipsec.h>
 #include <linux/netdevice.h>
+#include NFIPSEC_UNALIGNED_H
 #include <net/addrconf.h>
 #include <net/dsfield.h>
 #include <net/esp.h>
@@ -47,6 +49,7 @@
 
 #include "ah.h"
 #include "esp.h"
+#include "ipcomp.h"
 #include "pkt.h"
 #include "sockpolicy.h"
 #include "spd.h"
@@ -89,7 +92,12 @@ static bool req_matches(const struct nfipsec_ipsecreq *r,
 static int req_ok(struct nfipsec_net *nn, u16 family, const struct nfipsec_ipsecreq *r,
 		  const struct nfipsec_secpath *sp, int start)
 {
-	bool optional = nfipsec_req_level(nn, family, r->proto, r->mode, r->level) ==
+	/*
+	 * IPcomp is never required of a packet: small or incompressible
+	 * payloads travel without it (RFC 3173 2.2; KAME does not check it).
+	 */
+	bool optional = r->proto == IPPROTO_COMP ||
+			nfipsec_req_level(nn, family, r->proto, r->mode, r->level) ==
 			IPSEC_LEVEL_USE;
 	int i;
 
@@ -260,8 +268,9 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 		in_drop(p, NFIPSEC_STAT_IN_ERROR);
 		goto out;
 	}
-	/* Authenticated: only now may the window move. */
-	if (nfipsec_replay_advance(&sa->xf->replay, p->seq)) {
+	/* Authenticated: only now may the window move (IPcomp has none). */
+	if (sa->id.proto != IPPROTO_COMP &&
+	    nfipsec_replay_advance(&sa->xf->replay, p->seq)) {
 		in_drop(p, NFIPSEC_STAT_IN_REPLAY);
 		goto out;
 	}
@@ -285,7 +294,8 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 	e->mode = mode;
 
 	if (mode == IPSEC_MODE_TRANSPORT &&
-	    (p->nexthdr == IPPROTO_ESP || p->nexthdr == IPPROTO_AH)) {
+	    (p->nexthdr == IPPROTO_ESP || p->nexthdr == IPPROTO_AH ||
+	     p->nexthdr == IPPROTO_COMP)) {
 		/* A bundle (esp then ah, ...): the next SA's header follows. */
 		struct nfipsec_l3 l3 = {
 			.family = p->family, .hdrlen = p->hdrlen,
@@ -307,8 +317,9 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 		goto out;
 	}
 	for (i = 0; i < p->sp.n; i++)
-		nfipsec_pkt_count(nn, p->sp.e[i].proto == IPPROTO_AH ?
-				  NFIPSEC_STAT_AH_IN : NFIPSEC_STAT_ESP_IN);
+		nfipsec_pkt_count(nn, p->sp.e[i].proto == IPPROTO_AH ? NFIPSEC_STAT_AH_IN :
+				  p->sp.e[i].proto == IPPROTO_COMP ? NFIPSEC_STAT_COMP_IN :
+				  NFIPSEC_STAT_ESP_IN);
 	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
@@ -341,30 +352,54 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		     const struct nfipsec_secpath *sp)
 {
 	struct nfipsec_net *nn = nfipsec_net(net);
-	bool ah = l3->proto == IPPROTO_AH;
-	unsigned int off = l3->hdrlen + (ah ? 4 : 0);	/* SPI, then sequence */
-	union nfipsec_addr dst = {};
+	u8 proto = l3->proto;
+	union nfipsec_addr src = {}, dst = {};
 	struct nfipsec_pkt *p;
 	struct nfipsec_sa *sa;
-	__be32 spi, seq;
+	__be32 spi, seq = 0;
 	u8 st;
 	int err;
 
-	if (!nfipsec_proto_enabled(nn, l3->proto)) {
+	if (!nfipsec_proto_enabled(nn, proto)) {
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_PROTO_DISABLED);
 		goto drop;
 	}
-	if (l3->frag || !pskb_may_pull(skb, off + 8)) {
+	/* SPI and sequence (ESP: 0 and 4, AH: 4 and 8), IPcomp's 16-bit CPI at 2. */
+	if (l3->frag || !pskb_may_pull(skb, l3->hdrlen + (proto == IPPROTO_AH ? 12 :
+							 proto == IPPROTO_COMP ? 4 : 8))) {
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_MALFORMED);
 		goto drop;
 	}
-	memcpy(&spi, skb->data + off, 4);
-	memcpy(&seq, skb->data + off + 4, 4);
-	if (l3->family == AF_INET)
+	switch (proto) {
+	case IPPROTO_ESP:
+		memcpy(&spi, skb->data + l3->hdrlen, 4);
+		memcpy(&seq, skb->data + l3->hdrlen + 4, 4);
+		break;
+	case IPPROTO_AH:
+		memcpy(&spi, skb->data + l3->hdrlen + 4, 4);
+		memcpy(&seq, skb->data + l3->hdrlen + 8, 4);
+		break;
+	default:
+		spi = htonl(get_unaligned_be16(skb->data + l3->hdrlen + 2));
+		break;
+	}
+	if (l3->family == AF_INET) {
+		src.a4 = ip_hdr(skb)->saddr;
 		dst.a4 = ip_hdr(skb)->daddr;
-	else
+	} else {
+		src.a6 = ipv6_hdr(skb)->saddr;
 		dst.a6 = ipv6_hdr(skb)->daddr;
-	sa = nfipsec_sa_lookup_spi(&nn->sadb, l3->family, &dst, spi, l3->proto);
+	}
+	sa = nfipsec_sa_lookup_spi(&nn->sadb, l3->family, &dst, spi, proto);
+	if (!sa && proto == IPPROTO_COMP && ntohl(spi) < 256) {
+		/* A well-known CPI (no -R): the pair's SA of that algorithm. */
+		sa = nfipsec_sa_lookup_out(&nn->sadb, l3->family, &src, &dst, proto,
+					   IPSEC_MODE_ANY, 0);
+		if (sa && (sa->ealg != ntohl(spi) || (sa->flags & SADB_X_EXT_RAWCPI))) {
+			nfipsec_sa_put(sa);
+			sa = NULL;
+		}
+	}
 	if (sa) {
 		st = READ_ONCE(sa->state);
 		if (!sa->xf || (st != SADB_SASTATE_MATURE && st != SADB_SASTATE_DYING)) {
@@ -376,7 +411,7 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_NO_SA);
 		goto drop;
 	}
-	if (nfipsec_replay_check(&sa->xf->replay, ntohl(seq))) {
+	if (proto != IPPROTO_COMP && nfipsec_replay_check(&sa->xf->replay, ntohl(seq))) {
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_REPLAY);
 		atomic64_inc(&sa->drop_replay);
 		nfipsec_sa_put(sa);
@@ -399,12 +434,73 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 	p->seq = ntohl(seq);
 	p->hook = hook;
 	p->sp = *sp;
-	err = ah ? nfipsec_ah_input(p) : nfipsec_esp_input(p);
+	switch (proto) {
+	case IPPROTO_AH:
+		err = nfipsec_ah_input(p);
+		break;
+	case IPPROTO_COMP:
+		err = nfipsec_ipcomp_input(p);
+		break;
+	default:
+		err = nfipsec_esp_input(p);
+		break;
+	}
 	if (err != -EINPROGRESS)
 		in_finish(p, err);
 	return;
 drop:
 	kfree_skb(skb);
+}
+
+/*
+ * An IP-in-IP packet to us from the far end of an IPcomp tunnel SA: a
+ * payload it sent uncompressed (RFC 3173 2.2: no IPcomp header, only the
+ * tunnel).  Taken as that SA's packet and decapsulated; true if it was.
+ */
+static bool in_ipcomp_as_is(struct sk_buff *skb, const struct nf_hook_state *state,
+			    const struct nfipsec_l3 *l3)
+{
+	struct nfipsec_net *nn = nfipsec_net(state->net);
+	union nfipsec_addr src = {}, dst = {};
+	struct nfipsec_pkt *p;
+	struct nfipsec_sa *sa;
+
+	if (l3->frag)
+		return false;
+	if (l3->family == AF_INET) {
+		src.a4 = ip_hdr(skb)->saddr;
+		dst.a4 = ip_hdr(skb)->daddr;
+	} else {
+		src.a6 = ipv6_hdr(skb)->saddr;
+		dst.a6 = ipv6_hdr(skb)->daddr;
+	}
+	sa = nfipsec_sa_lookup_out(&nn->sadb, l3->family, &src, &dst, IPPROTO_COMP,
+				   IPSEC_MODE_TUNNEL, 0);
+	if (!sa)
+		return false;
+	if (!sa->xf || sa->mode != IPSEC_MODE_TUNNEL ||
+	    !nfipsec_proto_enabled(nn, IPPROTO_COMP)) {
+		nfipsec_sa_put(sa);
+		return false;
+	}
+	p = nfipsec_pkt_alloc(&sa, 1, GFP_ATOMIC);
+	nfipsec_sa_put(sa);
+	if (!p) {
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_ERROR);
+		kfree_skb(skb);
+		return true;
+	}
+	nfipsec_ct_confirm(skb);
+	p->skb = skb;
+	p->net = state->net;
+	p->family = l3->family;
+	p->hdrlen = l3->hdrlen;
+	p->proto_off = l3->proto_off;
+	p->mac_len = skb->mac_len;
+	p->hook = state->hook;
+	p->nexthdr = l3->proto;
+	in_finish(p, 0);
+	return true;
 }
 
 /*
@@ -483,9 +579,17 @@ unsigned int nfipsec_in_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (skb_network_offset(skb) || nfipsec_l3_parse(skb, family, &l3))
 		return NF_ACCEPT;	/* the stack will judge what it cannot parse */
-	if (l3.proto == IPPROTO_ESP || l3.proto == IPPROTO_AH) {
+	switch (l3.proto) {
+	case IPPROTO_ESP:
+	case IPPROTO_AH:
+	case IPPROTO_COMP:
 		in_layer(skb, state->net, state->hook, &l3, skb->mac_len, &no_secpath);
 		return NF_STOLEN;
+	case IPPROTO_IPIP:
+	case IPPROTO_IPV6:
+		if (in_ipcomp_as_is(skb, state, &l3))
+			return NF_STOLEN;
+		break;
 	}
 	return clear_verdict(nn, skb, family, IPSEC_DIR_INBOUND);
 }

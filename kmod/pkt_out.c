@@ -13,8 +13,9 @@
  *   ipsec         every request is applied in the policy's order, the
  *                 first innermost (a bundle: "esp/transport//require
  *                 ah/transport//require" is ESP, then AH around it); ESP
- *                 (esp.c) or AH (ah.c), transport or tunnel mode, a
- *                 request after a tunnel between the tunnel's endpoints.
+ *                 (esp.c), AH (ah.c) or IPcomp (ipcomp.c), transport or
+ *                 tunnel mode, a request after a tunnel between the
+ *                 tunnel's endpoints.
  *                 A "use" request without SA is skipped.  A required SA
  *                 that does not exist drops the packet and sends one
  *                 SADB_ACQUIRE (acquire.c); a "use" request asks too.
@@ -47,6 +48,7 @@
 #include "acquire.h"
 #include "ah.h"
 #include "esp.h"
+#include "ipcomp.h"
 #include "pkt.h"
 #include "sockpolicy.h"
 #include "spd.h"
@@ -76,7 +78,7 @@ static void plan_put(struct out_plan *plan)
  * Which SA the request @r asks for traffic from @src to @dst (the flow's
  * addresses, or the endpoints of a tunnel applied before), or why none:
  * -ENOENT (level use, none: skip it), -ESRCH (required, none: ACQUIRE
- * sent), -EPERM (protocol disabled), -EOPNOTSUPP (IPcomp), -EINVAL.
+ * sent), -EPERM (protocol disabled), -EINVAL.
  */
 static int plan_req(struct nfipsec_net *nn, const struct out_reqs *rs,
 		    const struct nfipsec_flow *f, u16 family,
@@ -95,7 +97,7 @@ static int plan_req(struct nfipsec_net *nn, const struct out_reqs *rs,
 	}
 	if (!nfipsec_proto_enabled(nn, r->proto))
 		return -EPERM;
-	if (r->proto != IPPROTO_ESP && r->proto != IPPROTO_AH)
+	if (r->proto != IPPROTO_ESP && r->proto != IPPROTO_AH && r->proto != IPPROTO_COMP)
 		return level == IPSEC_LEVEL_USE ? -ENOENT : -EOPNOTSUPP;
 	/* A request with a reqid (unique:N, or set by an IKE daemon) wants that SA. */
 	sa = nfipsec_sa_lookup_out(&nn->sadb, family, src, dst, r->proto,
@@ -262,18 +264,26 @@ static void push_outer(struct nfipsec_pkt *p, struct nfipsec_net *nn,
 /* Bytes an SA adds in front of the headers it follows, and at most behind. */
 static unsigned int sa_head(const struct nfipsec_sa *sa)
 {
-	return sa->id.proto == IPPROTO_AH ? nfipsec_ah_len(sa) : nfipsec_esp_head(sa);
+	switch (sa->id.proto) {
+	case IPPROTO_AH:
+		return nfipsec_ah_len(sa);
+	case IPPROTO_COMP:
+		return 4;
+	default:
+		return nfipsec_esp_head(sa);
+	}
 }
 
 static unsigned int sa_tail(const struct nfipsec_sa *sa)
 {
-	return sa->id.proto == IPPROTO_AH ? 0 : nfipsec_esp_tail_max(sa);
+	return sa->id.proto == IPPROTO_ESP ? nfipsec_esp_tail_max(sa) : 0;
 }
 
 /*
  * Apply p->sas[p->step]: build the tunnel's outer header first if the
- * step is a tunnel.  0, -EINPROGRESS (p->done() follows), -EHOSTUNREACH
- * (no route to the tunnel's far end), or another error.
+ * step is a tunnel.  0, 1 (IPcomp left the payload as it was),
+ * -EINPROGRESS (p->done() follows), -EHOSTUNREACH (no route to the
+ * tunnel's far end), or another error.
  */
 static int out_step(struct nfipsec_pkt *p)
 {
@@ -305,18 +315,37 @@ static int out_step(struct nfipsec_pkt *p)
 		skb_dst_set(skb, dst);
 		memset(skb->cb, 0, sizeof(skb->cb));
 	}
-	if (sa->id.proto == IPPROTO_AH)
+	switch (sa->id.proto) {
+	case IPPROTO_AH:
 		return nfipsec_ah_output(p);
-	return nfipsec_esp_output(p);
+	case IPPROTO_COMP:
+		return nfipsec_ipcomp_output(p);
+	default:
+		return nfipsec_esp_output(p);
+	}
 }
 
-/* Step p->step is done: count it against the namespace and the SA. */
-static void out_step_done(struct nfipsec_pkt *p)
+/*
+ * Step p->step is done (@as_is: IPcomp sent it uncompressed): count it
+ * against the namespace and the SA.
+ */
+static void out_step_done(struct nfipsec_pkt *p, bool as_is)
 {
 	struct nfipsec_sa *sa = p->sas[p->step];
+	unsigned int stat;
 
-	nfipsec_pkt_count(nfipsec_net(p->net), sa->id.proto == IPPROTO_AH ?
-			  NFIPSEC_STAT_AH_OUT : NFIPSEC_STAT_ESP_OUT);
+	switch (sa->id.proto) {
+	case IPPROTO_AH:
+		stat = NFIPSEC_STAT_AH_OUT;
+		break;
+	case IPPROTO_COMP:
+		stat = as_is ? NFIPSEC_STAT_COMP_OUT_RAW : NFIPSEC_STAT_COMP_OUT;
+		break;
+	default:
+		stat = NFIPSEC_STAT_ESP_OUT;
+		break;
+	}
+	nfipsec_pkt_count(nfipsec_net(p->net), stat);
 	nfipsec_sa_account(sa, p->skb->len);
 	p->step++;
 }
@@ -328,9 +357,9 @@ static int out_steps(struct nfipsec_pkt *p)
 
 	while (p->step < p->nsa) {
 		err = out_step(p);
-		if (err)
+		if (err < 0)
 			return err;
-		out_step_done(p);
+		out_step_done(p, err > 0);
 	}
 	return 0;
 }
@@ -397,7 +426,7 @@ static void out_done(struct nfipsec_pkt *p, int err)
 	nfipsec_pkt_count(nfipsec_net(p->net), NFIPSEC_STAT_ASYNC);
 	rcu_read_lock();
 	if (!err) {
-		out_step_done(p);
+		out_step_done(p, false);
 		err = out_steps(p);
 	}
 	if (err == -EINPROGRESS) {

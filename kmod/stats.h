@@ -27,12 +27,15 @@
 	X(ESP_IN,		"esp_in")	/* ESP packets accepted */	\
 	X(AH_OUT,		"ah_out")	/* packets AH-protected */	\
 	X(AH_IN,		"ah_in")	/* AH packets accepted */	\
+	X(COMP_OUT,		"ipcomp_out")	/* packets compressed */	\
+	X(COMP_OUT_RAW,		"ipcomp_out_uncompressed") /* small or incompressible: sent as is */ \
+	X(COMP_IN,		"ipcomp_in")	/* IPcomp packets accepted (or a tunnel's uncompressed ones) */ \
 	X(ASYNC,		"crypto_async")	/* completions after -EINPROGRESS */ \
 	X(ACQUIRE,		"acquire")	/* SADB_ACQUIREs sent for traffic */ \
 	/* outbound drops, by reason */						\
 	X(OUT_POLICY_DISCARD,	"out_policy_discard") /* discard policy or def_policy */ \
 	X(OUT_NO_SA,		"out_no_sa")	/* required SA missing */	\
-	X(OUT_UNSUPPORTED,	"out_unsupported") /* IPcomp, bundles over 4: not carried */ \
+	X(OUT_UNSUPPORTED,	"out_unsupported") /* bundles of more than 4 */ \
 	X(PROTO_DISABLED,	"proto_disabled") /* in or out: *_enable sysctl is 0 */ \
 	X(OUT_SEQ_OVERFLOW,	"out_seq_overflow") /* sequence space used up */ \
 	X(OUT_NO_ROUTE,		"out_no_route")	/* tunnel endpoint unroutable */ \

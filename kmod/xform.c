@@ -11,6 +11,7 @@
 
 #include "xform.h"
 #include "alg_table.h"
+#include "ipcomp.h"
 #include "sadb.h"
 
 static struct workqueue_struct *free_wq;
@@ -146,6 +147,20 @@ static int ah_init(struct nfipsec_xform *xf, const struct nfipsec_sa *sa)
 	return 0;
 }
 
+static int ipcomp_init(struct nfipsec_xform *xf, const struct nfipsec_sa *sa)
+{
+	const struct nfipsec_alg *c = nfipsec_alg_find(NFIPSEC_ALG_COMP, sa->ealg);
+	struct nfipsec_ipcomp_alg *a;
+
+	if (!c)
+		return -EINVAL;
+	a = nfipsec_ipcomp_get(c->crypto, c->id);
+	if (IS_ERR(a))
+		return PTR_ERR(a);
+	xf->comp = a;
+	return 0;
+}
+
 int nfipsec_xform_init(struct nfipsec_sa *sa)
 {
 	struct nfipsec_xform *xf;
@@ -169,6 +184,8 @@ int nfipsec_xform_init(struct nfipsec_sa *sa)
 		err = esp_init(xf, sa);
 	else if (sa->satype == SADB_SATYPE_AH)
 		err = ah_init(xf, sa);
+	else if (sa->satype == SADB_X_SATYPE_IPCOMP)
+		err = ipcomp_init(xf, sa);
 	if (err) {
 		bitmap_free(xf->replay.bits);
 		kfree(xf);
@@ -184,6 +201,7 @@ static void free_work(struct work_struct *w)
 
 	crypto_free_aead(xf->aead);
 	crypto_free_shash(xf->shash);
+	nfipsec_ipcomp_put(xf->comp);
 	bitmap_free(xf->replay.bits);
 	kfree(xf);
 }
@@ -192,7 +210,7 @@ void nfipsec_xform_free(struct nfipsec_xform *xf)
 {
 	if (!xf)
 		return;
-	if (!xf->aead && !xf->shash) {
+	if (!xf->aead && !xf->shash && !xf->comp) {
 		bitmap_free(xf->replay.bits);
 		kfree(xf);
 		return;

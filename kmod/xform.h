@@ -5,7 +5,7 @@
  * context), and its inbound anti-replay window.  Freed with the SA.
  *
  * AH's integrity algorithms are synchronous hashes (crypto_shash), keyed
- * once.  Every ESP algorithm runs through one AEAD transform: the combined-mode
+ * once; IPcomp SAs share per-CPU compressors (ipcomp.h).  Every ESP algorithm runs through one AEAD transform: the combined-mode
  * ciphers (RFC 4106, 4309, 4543, 7634) as they are, the others as
  * authenc(integrity, cipher) — null ones included — so the packet code
  * has a single path.  For every one of them the ESP header and the IV are
@@ -21,6 +21,7 @@
 
 struct crypto_aead;
 struct crypto_shash;
+struct nfipsec_ipcomp_alg;
 struct nfipsec_sa;
 
 /* How the explicit IV of a packet is made. */
@@ -41,6 +42,7 @@ struct nfipsec_replay {
 struct nfipsec_xform {
 	struct crypto_aead *aead;	/* ESP; NULL for null/null, AH, IPcomp */
 	struct crypto_shash *shash;	/* AH's integrity; NULL for null */
+	struct nfipsec_ipcomp_alg *comp;	/* IPcomp's shared compressors */
 	u8 ivlen;			/* explicit IV bytes in each packet */
 	u8 icvlen;			/* integrity check value bytes */
 	u8 block;			/* payload alignment, >= 4 */
@@ -60,9 +62,7 @@ struct nfipsec_xform {
 /*
  * Build @sa->xf from the SA's algorithms and keys.  0, or -ENOENT when the
  * kernel has no implementation of the algorithm, -EINVAL for a key the
- * implementation refuses, -ENOMEM.  Process context.  An SA whose protocol
- * the packet path does not carry yet (IPcomp) gets a transform with a
- * replay window only.
+ * implementation refuses, -ENOMEM.  Process context.
  */
 int nfipsec_xform_init(struct nfipsec_sa *sa);
 /* Free @xf (may be called from RCU callbacks: the crypto part is deferred). */
