@@ -342,6 +342,46 @@ static void in_done(struct nfipsec_pkt *p, int err)
 	rcu_read_unlock();
 }
 
+/* The source and destination of the IP packet at skb->data. */
+static void pkt_addrs(const struct sk_buff *skb, u16 family, union nfipsec_addr *src,
+		      union nfipsec_addr *dst)
+{
+	if (family == AF_INET) {
+		src->a4 = ip_hdr(skb)->saddr;
+		dst->a4 = ip_hdr(skb)->daddr;
+	} else {
+		src->a6 = ipv6_hdr(skb)->saddr;
+		dst->a6 = ipv6_hdr(skb)->daddr;
+	}
+}
+
+/*
+ * The context of @skb on its way through @sa (whose reference it takes
+ * over), the headers as @l3 found them; NULL (counted) on ENOMEM.
+ */
+static struct nfipsec_pkt *in_pkt(struct sk_buff *skb, struct net *net, u8 hook,
+				  const struct nfipsec_l3 *l3, u16 mac_len,
+				  struct nfipsec_sa *sa)
+{
+	struct nfipsec_pkt *p = nfipsec_pkt_alloc(&sa, 1, GFP_ATOMIC);
+
+	nfipsec_sa_put(sa);
+	if (!p) {
+		nfipsec_pkt_count(nfipsec_net(net), NFIPSEC_STAT_IN_ERROR);
+		return NULL;
+	}
+	nfipsec_ct_confirm(skb);
+	p->skb = skb;
+	p->net = net;
+	p->done = in_done;
+	p->family = l3->family;
+	p->hdrlen = l3->hdrlen;
+	p->proto_off = l3->proto_off;
+	p->mac_len = mac_len;
+	p->hook = hook;
+	return p;
+}
+
 /*
  * An ESP or AH header at @l3->hdrlen, after the SAs of @sp were removed:
  * find its SA by (destination, SPI, protocol), check the replay window,
@@ -383,13 +423,7 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		spi = htonl(get_unaligned_be16(skb->data + l3->hdrlen + 2));
 		break;
 	}
-	if (l3->family == AF_INET) {
-		src.a4 = ip_hdr(skb)->saddr;
-		dst.a4 = ip_hdr(skb)->daddr;
-	} else {
-		src.a6 = ipv6_hdr(skb)->saddr;
-		dst.a6 = ipv6_hdr(skb)->daddr;
-	}
+	pkt_addrs(skb, l3->family, &src, &dst);
 	sa = nfipsec_sa_lookup_spi(&nn->sadb, l3->family, &dst, spi, proto);
 	if (!sa && proto == IPPROTO_COMP && ntohl(spi) < 256) {
 		/* A well-known CPI (no -R): the pair's SA of that algorithm. */
@@ -417,22 +451,10 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		nfipsec_sa_put(sa);
 		goto drop;
 	}
-	p = nfipsec_pkt_alloc(&sa, 1, GFP_ATOMIC);
-	nfipsec_sa_put(sa);
-	if (!p) {
-		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_ERROR);
+	p = in_pkt(skb, net, hook, l3, mac_len, sa);
+	if (!p)
 		goto drop;
-	}
-	nfipsec_ct_confirm(skb);
-	p->skb = skb;
-	p->net = net;
-	p->done = in_done;
-	p->family = l3->family;
-	p->hdrlen = l3->hdrlen;
-	p->proto_off = l3->proto_off;
-	p->mac_len = mac_len;
 	p->seq = ntohl(seq);
-	p->hook = hook;
 	p->sp = *sp;
 	switch (proto) {
 	case IPPROTO_AH:
@@ -467,13 +489,7 @@ static bool in_ipcomp_as_is(struct sk_buff *skb, const struct nf_hook_state *sta
 
 	if (l3->frag)
 		return false;
-	if (l3->family == AF_INET) {
-		src.a4 = ip_hdr(skb)->saddr;
-		dst.a4 = ip_hdr(skb)->daddr;
-	} else {
-		src.a6 = ipv6_hdr(skb)->saddr;
-		dst.a6 = ipv6_hdr(skb)->daddr;
-	}
+	pkt_addrs(skb, l3->family, &src, &dst);
 	sa = nfipsec_sa_lookup_out(&nn->sadb, l3->family, &src, &dst, IPPROTO_COMP,
 				   IPSEC_MODE_TUNNEL, 0);
 	if (!sa)
@@ -483,21 +499,11 @@ static bool in_ipcomp_as_is(struct sk_buff *skb, const struct nf_hook_state *sta
 		nfipsec_sa_put(sa);
 		return false;
 	}
-	p = nfipsec_pkt_alloc(&sa, 1, GFP_ATOMIC);
-	nfipsec_sa_put(sa);
+	p = in_pkt(skb, state->net, state->hook, l3, skb->mac_len, sa);
 	if (!p) {
-		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_ERROR);
 		kfree_skb(skb);
 		return true;
 	}
-	nfipsec_ct_confirm(skb);
-	p->skb = skb;
-	p->net = state->net;
-	p->family = l3->family;
-	p->hdrlen = l3->hdrlen;
-	p->proto_off = l3->proto_off;
-	p->mac_len = skb->mac_len;
-	p->hook = state->hook;
 	p->nexthdr = l3->proto;
 	in_finish(p, 0);
 	return true;

@@ -21,18 +21,17 @@
 #                   each side takes as its IPcomp tunnel's
 #   ipcomp+esp      "ipcomp/transport//use esp/transport//require": ESP
 #                   outermost, IPcomp inside (transport)
-# Points per case: configured; a small ping each way (below the 90-byte
-# threshold: no IPcomp header); a large compressible ping each way; the
+# Points per case: configured; a small ping each way (16 bytes of data: under
+# the 90-byte threshold even with a tunnel's inner IPv6 header, so no IPcomp
+# header); a large compressible ping each way; the
 # wire (tcpdump on each side's egress): nf sent IPcomp (proto 108) with
 # its CPI, or ESP for the bundle, and xf did too; nfipsec's ipcomp_out,
 # ipcomp_out_uncompressed and ipcomp_in moved.
 # Then hostile packets at nf (xf's policies gone, sent from a raw socket):
 # unknown CPI (in_no_sa), a payload that is not deflate and a truncated
 # header (in_malformed); nothing reaches a listener, traffic still flows.
-#
-# Not on the debug kernel: the packet code it drives is shared with 60-65,
-# which run there, and the point here is the wire format against XFRM.
-# nfipsec: kernels 6.1 6.12
+# On 6.12 and the debug kernel only the IPv4 cases and the hostile part run
+# (CI time); 6.1 runs them all.
 . "$NFIPSEC_ROOT/selftests/lib/tap.sh"
 
 tap_require ip ping python3 tcpdump timeout
@@ -113,8 +112,8 @@ F"
 	F0=$_TAP_FAILED
 	co=$(stat_of ipcomp_out) cr=$(stat_of ipcomp_out_uncompressed) ci=$(stat_of ipcomp_in)
 	capture || tap_diag "tcpdump did not start"
-	tap_check "$name: small ping nf -> xf" ip netns exec nf ping $p -c 1 -W 3 $b
-	tap_check "$name: small ping xf -> nf" ip netns exec xf ping $p -c 1 -W 3 $a
+	tap_check "$name: small ping nf -> xf" ip netns exec nf ping $p -s 16 -c 1 -W 3 $b
+	tap_check "$name: small ping xf -> nf" ip netns exec xf ping $p -s 16 -c 1 -W 3 $a
 	tap_check "$name: compressible ping nf -> xf" ip netns exec nf ping $p -p ab -s 1400 -c 2 -W 3 $b
 	tap_check "$name: compressible ping xf -> nf" ip netns exec xf ping $p -p ab -s 1400 -c 2 -W 3 $a
 	stop_capture
@@ -132,7 +131,9 @@ F"
 	fi
 }
 
-for fam in 4 6; do
+FAMS="4 6"
+[ "${NFIPSEC_KERNEL:-6.1}" = 6.1 ] || FAMS=4
+for fam in $FAMS; do
 	a=10.66.0.1 b=10.66.0.2
 	[ "$fam" = 6 ] && a=fd66::1 b=fd66::2
 	case_ "IPv$fam transport, CPI = SPI (-R)" "$fam" "
@@ -190,14 +191,15 @@ spdadd 10.66.0.2 10.66.0.1 udp -P in ipsec ipcomp/transport//use;
 E
 LISTEN=$(mktemp)
 tap_on_exit "rm -f $LISTEN"
-ip netns exec nf timeout 20 python3 -c '
+ip netns exec nf timeout 90 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.66.0.1", 6666)); s.settimeout(15)
+s.bind(("10.66.0.1", 6666)); s.settimeout(60)
 n = 0
 try:
     while True:
         s.recv(2000); n += 1
+        s.settimeout(2)	# the well-formed one comes last
 except socket.timeout:
     pass
 open(sys.argv[1], "w").write(str(n))' "$LISTEN" &
