@@ -30,8 +30,8 @@
 # Then hostile packets at nf (xf's policies gone, sent from a raw socket):
 # unknown CPI (in_no_sa), a payload that is not deflate and a truncated
 # header (in_malformed); nothing reaches a listener, traffic still flows.
-# On 6.12 and the debug kernel only the IPv4 cases and the hostile part run
-# (CI time); 6.1 runs them all.
+# CI time: 6.12 runs the IPv4 cases and the hostile part, the debug kernel
+# IPv4 transport (-R) and the bundle and the hostile part; 6.1 runs it all.
 . "$NFIPSEC_ROOT/selftests/lib/tap.sh"
 
 tap_require ip ping python3 tcpdump timeout
@@ -101,6 +101,9 @@ stop_capture() {
 #   WIRE-*: a tcpdump fragment each side's capture must contain
 case_() {
 	local name=$1 fam=$2 a=10.66.0.1 b=10.66.0.2 p=""
+	case $SHORT/$name in
+	1/*well-known*|1/*tunnel*) return 0 ;;	# the debug kernel's share is smaller
+	esac
 	[ "$fam" = 6 ] && a=fd66::1 b=fd66::2 p=-6
 	flush
 	tap_check "$name: configured (setkey in nf, ip xfrm in xf)" sh -c "
@@ -133,6 +136,8 @@ F"
 
 FAMS="4 6"
 [ "${NFIPSEC_KERNEL:-6.1}" = 6.1 ] || FAMS=4
+SHORT=0
+[ "${NFIPSEC_KERNEL:-6.1}" = debug ] && SHORT=1
 for fam in $FAMS; do
 	a=10.66.0.1 b=10.66.0.2
 	[ "$fam" = 6 ] && a=fd66::1 b=fd66::2
