@@ -90,7 +90,8 @@
 #
 # Hostile section (nfipsec mode; SKIPs otherwise): one AH transport IPv4
 # SA pair, hmac-sha1-96 (AH 24 bytes, so no 32/64-bit padding question),
-# replay window 32,
+# replay window 32, and in nf a third SA xf -> nf for the forged packets
+# (the pair's sequence numbers stay xf's own),
 # "require" for everything both ways, a UDP listener in nf.  A python
 # process in xf builds whole frames (Ethernet, IPv4, AH with the ICV
 # computed with hmac, UDP) and sends them on xf's veth0 through an
@@ -548,6 +549,7 @@ start_py() {	# NS
 	mkfifo "$TMPD/$ns.in" "$TMPD/$ns.out"
 	ip netns exec "$ns" python3 -S -u "$PY" serve $PORT $SIZE <"$TMPD/$ns.in" >"$TMPD/$ns.out" 2>&1 &
 	PY_PID[$ns]=$!
+	disown $!	# no "Killed" notice if ns_delete has to
 	exec {fd}>"$TMPD/$ns.in"
 	PY_IN[$ns]=$fd
 	exec {fd}<"$TMPD/$ns.out"
@@ -1207,8 +1209,8 @@ expect_drop() {	# COUNTER N TEXT...
 }
 
 hostile() {
-	local d spi_o=0x65ff0001 spi_i=0x65ff0002 ko ki nf_conf xf_conf nf_xfrm seq
-	tap_diag "=== $HOSTILE_LABEL (AH hmac-sha1, SPIs $spi_o nf -> xf, $spi_i xf -> nf)"
+	local d spi_o=0x65ff0001 spi_i=0x65ff0002 spi_f=0x65ff0003 ko ki kf nf_conf xf_conf nf_xfrm seq
+	tap_diag "=== $HOSTILE_LABEL (AH hmac-sha1, SPIs $spi_o nf -> xf, $spi_i xf -> nf, $spi_f the forge's)"
 	if [ -z "$HOSTILE" ]; then
 		for d in "${HOSTILE_NAMES[@]}"; do
 			tap_skip "hostile: ${d/COUNTER/its reason\'s counter}" \
@@ -1219,10 +1221,14 @@ hostile() {
 	load_row "$BUNDLE_AH"	# hmac-sha1, 96 bits
 	hexkey ko 20 201
 	hexkey ki 20 202
+	hexkey kf 20 203
+	# The forge's SA is a third one, xf -> nf in nf only: its sequence
+	# numbers would otherwise be replays of xf's own afterwards.
 	nf_conf="flush;
 spdflush;
 add $NF4 $XF4 ah $spi_o -m transport -r 32 -A hmac-sha1 0x$ko;
 add $XF4 $NF4 ah $spi_i -m transport -r 32 -A hmac-sha1 0x$ki;
+add $XF4 $NF4 ah $spi_f -m transport -r 32 -A hmac-sha1 0x$kf;
 spdadd $NF4 $XF4 any -P out ipsec ah/transport//require;
 spdadd $XF4 $NF4 any -P in ipsec ah/transport//require;"
 	xf_conf="xfrm state flush
@@ -1230,6 +1236,7 @@ xfrm policy flush
 xfrm state add src $NF4 dst $XF4 proto ah spi $spi_o mode transport replay-window 32 auth-trunc \"hmac(sha1)\" 0x$ko 96
 xfrm state add src $XF4 dst $NF4 proto ah spi $spi_i mode transport replay-window 32 auth-trunc \"hmac(sha1)\" 0x$ki 96"
 	nf_xfrm="$xf_conf
+xfrm state add src $XF4 dst $NF4 proto ah spi $spi_f mode transport replay-window 32 auth-trunc \"hmac(sha1)\" 0x$kf 96
 xfrm policy add src $NF4 dst $XF4 dir out tmpl proto ah mode transport level required
 xfrm policy add src $XF4 dst $NF4 dir in tmpl proto ah mode transport level required"
 	xf_conf+="
@@ -1242,7 +1249,7 @@ xfrm policy add src $NF4 dst $XF4 dir in tmpl proto ah mode transport level requ
 	: >"$RX"
 	py_send nf listen "$RX" $UPORT
 	py_wait nf || tap_bail "no UDP listener in nf"
-	forge setup veth0 "$NF_MAC" $XF4 $NF4 $spi_i "$ki" 12 $UPORT ||
+	forge setup veth0 "$NF_MAC" $XF4 $NF4 $spi_f "$kf" 12 $UPORT ||
 		tap_bail "the forge in xf cannot start"
 
 	read_stats BASE
