@@ -81,7 +81,8 @@ tap_check "both sides configured" configure
 tap_check "ESP works over IPv4 (transport)" n a ping -c 2 -W 2 10.74.0.2
 tap_check "ESP works over IPv6 (tunnel)" n a ping -6 -c 2 -W 2 fd75:2::1
 
-# Load: a TCP stream each way family, and flood pings, for 20 s.
+# Load: a TCP stream each way family, and flood pings, until the rmmod
+# (at most 40 s; killed after it).
 LOAD=$(mktemp -p /var/tmp)
 tap_on_exit "rm -f $LOAD"
 cat >"$LOAD" <<'EOF'
@@ -95,13 +96,13 @@ if sys.argv[1] == "server":
         try:
             while c.recv(65536): pass
         except OSError: pass
-    end = time.time() + 25
+    end = time.time() + 45
     while time.time() < end:
         try: c, _ = s.accept()
         except OSError: break
         threading.Thread(target=sink, args=(c,), daemon=True).start()
 else:
-    end = time.time() + 20
+    end = time.time() + 40
     while time.time() < end:
         try:
             c = socket.create_connection((sys.argv[2], 5004), timeout=3)
@@ -110,22 +111,37 @@ else:
         except OSError:
             time.sleep(0.2)
 EOF
+PIDS=()
 ip netns exec b python3 "$LOAD" server 10.74.0.2 &
+PIDS+=($!)
 ip netns exec b python3 "$LOAD" server fd75:2::1 &
+PIDS+=($!)
 sleep 2
 ip netns exec a python3 "$LOAD" client 10.74.0.2 &
+PIDS+=($!)
 ip netns exec a python3 "$LOAD" client fd75:2::1 &
-ip netns exec a timeout 20 ping -q -f 10.74.0.2 >/dev/null 2>&1 &
-ip netns exec b timeout 20 ping -q -f -6 -I fd75:2::1 fd75:1::1 >/dev/null 2>&1 &
-sleep 6
+PIDS+=($!)
+ip netns exec a timeout 40 ping -q -f 10.74.0.2 >/dev/null 2>&1 &
+PIDS+=($!)
+ip netns exec b timeout 40 ping -q -f -6 -I fd75:2::1 fd75:1::1 >/dev/null 2>&1 &
+PIDS+=($!)
 esp_out() { ip netns exec a sed -n 's/^esp_out //p' /proc/net/nfipsec/stats; }
-before=$(esp_out)
-tap_diag "esp_out in a after 6 s of load: $before"
+# 6 s of load at least, and on until more than 100 packets went out
+# through ESP (python starts slowly on the debug kernel under TCG), at
+# most 30 s.
+t0=$SECONDS
+for ((i = 0; i < 60; i++)); do
+	before=$(esp_out)
+	[ "${before:-0}" -gt 100 ] && [ $((SECONDS - t0)) -ge 6 ] && break
+	sleep 0.5
+done
+tap_diag "esp_out in a after $((SECONDS - t0)) s of load: $before"
 tap_check "traffic was flowing through ESP" test "${before:-0}" -gt 100
 t0=$(date +%s)
 tap_check "rmmod nfipsec while the traffic flows" rmmod nfipsec
 tap_diag "rmmod took $(( $(date +%s) - t0 )) s"
 tap_check "nfipsec is gone" sh -c "! grep -q '^nfipsec ' /proc/modules"
+kill "${PIDS[@]}" 2>/dev/null
 wait
 tap_check "insmod again" insmod "$NFIPSEC_KO"
 tap_check "configured again" configure

@@ -28,7 +28,9 @@
 #     (ping -R; an option routers and the receiver rewrite: AH zeroes it
 #     for the ICV; the receiving stack itself writes its address into it
 #     before any hook or XFRM sees the packet) when the inner family is
-#     IPv4, else a ping with flow label 0x6565 (ping -F; mutable in IPv6).
+#     IPv4, else a ping with flow label 0x656NN, NN the case number (ping -F;
+#     mutable in IPv6; a label per case, since a released exclusive label
+#     lingers 6 s or more and ping -F would get EPERM).
 #     SKIP naming why if the guest's ping cannot send it (probed).
 #   8 256 KiB TCP nf -> xf          9 256 KiB TCP xf -> nf  (sha256 checked
 #     by a server in the peer that answers "bytes digest")
@@ -306,7 +308,7 @@ NF4=10.65.0.1 XF4=10.65.0.2 NF6=fd65::1 XF6=fd65::2
 NFI4=10.65.1.1 XFI4=10.65.2.1 NFI6=fd65:1::1 XFI6=fd65:2::1
 PORT=5065 UPORT=5066
 SIZE=262144
-FLOWLABEL=0x6565
+FLOWLABEL=0x65600	# run_case makes it 0x656NN
 
 ns_create nf xf
 ns_veth nf veth0 $NF4/24 xf veth0 $XF4/24
@@ -766,7 +768,9 @@ ping_peer() {	# NS FAMILY ADDR [PING-ARGS...]
 ping_mark() {	# NS FAMILY ADDR PING-ARGS...
 	local six=() out rc
 	[ "$2" = 6 ] && six=(-6)
-	out=$(ip netns exec "$1" ping "${six[@]}" -n -c 1 -W 3 "${@:4}" "$3" 2>&1)
+	# -w: one echo a second until a reply, so one packet lost on a
+	# loaded guest is not a failure.
+	out=$(ip netns exec "$1" ping "${six[@]}" -n -c 1 -W 3 -w 8 "${@:4}" "$3" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	[ $rc = 0 ] || return $rc
@@ -800,7 +804,7 @@ tcp_xfer() {	# FROM-NS ADDR
 # ("Flags [") or ICMP before any "AH(" between the case's outer or inner
 # addresses is cleartext.  Wants per sender: AH with its SPI (and, for a
 # bundle, ESP with its ESP SPI right inside), and among those the marks
-# asked for: "tos 0xb8"/"class 0xb8", "options (RR", "flowlabel 0x06565".
+# asked for: "tos 0xb8"/"class 0xb8", "options (RR", "flowlabel $FLOWLABEL".
 # One awk for both files: every process costs in a TCG guest.
 cap_mark() { wc -l "$CAP.nf" "$CAP.xf" | awk 'NR < 3 { printf "%s ", $1 }'; }
 wire_check() {	# MARK "AH-OUT ESP-OUT" "AH-IN ESP-IN" TRAFFIC-A TRAFFIC-B OUTER-A OUTER-B MARKS
@@ -808,7 +812,7 @@ wire_check() {	# MARK "AH-OUT ESP-OUT" "AH-IN ESP-IN" TRAFFIC-A TRAFFIC-B OUTER-
 	read -r -a m <<<"$1"
 	sleep 0.3	# let tcpdump write the last packets
 	awk -v mn="${m[0]}" -v mx="${m[1]}" -v spis_nf="$2" -v spis_xf="$3" \
-	    -v a="$4" -v b="$5" -v c="$6" -v d="$7" -v marks="$8" '
+	    -v a="$4" -v b="$5" -v c="$6" -v d="$7" -v marks="$8" -v flt="flowlabel $FLOWLABEL" '
 		function is(x, h) { return x == h || index(x, h ".") == 1 }
 		function pair(s, t, h1, h2) { return (is(s, h1) && is(t, h2)) || (is(s, h2) && is(t, h1)) }
 		function first(s, p,   i) { i = index(s, p); return i ? i : 1e9 }
@@ -836,7 +840,7 @@ wire_check() {	# MARK "AH-OUT ESP-OUT" "AH-IN ESP-IN" TRAFFIC-A TRAFFIC-B OUTER-
 					lens[h] = lens[h] " " substr(ahp, RSTART, RLENGTH)
 				if (index(r, "tos 0xb8") || index(r, "class 0xb8")) tos[h]++
 				if (r ~ /options \((NOP,)*RR /) rr[h]++
-				if (index(r, "flowlabel 0x06565")) fl[h]++
+				if (index(r, flt)) fl[h]++
 				return
 			}
 			if (index(rest, "ip-proto-51") == 1 || rest ~ /^frag \([0-9]+\|[0-9]+\)$/) { frag[h]++; return }
@@ -870,7 +874,7 @@ wire_check() {	# MARK "AH-OUT ESP-OUT" "AH-IN ESP-IN" TRAFFIC-A TRAFFIC-B OUTER-
 				if (mine[h] == 0 || wrong[h] > 0 || clear[h] > 0) bad = 1
 				if (index(marks, "tos") && tos[h] == 0) { bad = 1; print h ": no AH packet with TOS/traffic class 0xb8" }
 				if (index(marks, "rr") && rr[h] == 0) { bad = 1; print h ": no AH packet with a Record Route option" }
-				if (index(marks, "fl") && fl[h] == 0) { bad = 1; print h ": no AH packet with flow label 0x06565" }
+				if (index(marks, "fl") && fl[h] == 0) { bad = 1; print h ": no AH packet with " flt }
 			}
 			exit bad
 		}' "$CAP.nf" "$CAP.xf"
@@ -979,6 +983,7 @@ run_case() {	# NUMBER KIND ALG-INDEX COMBO-INDEX
 		opt=(-R) optname="Record Route option (ping -R)" optskip=$RR_OK
 		marks+=" rr"
 	else
+		printf -v FLOWLABEL '0x%05x' $((0x65600 + i % 256))
 		opt=(-F "$FLOWLABEL") optname="flow label $FLOWLABEL (ping -F)" optskip=$FL_OK
 		marks+=" fl"
 	fi
