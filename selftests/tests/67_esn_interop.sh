@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# nfipsec: timeout 600
+# nfipsec: timeout 900
 #
 # Extended sequence numbers (RFC 4303 2.2.1, RFC 4302 2.5.1) against Linux
 # XFRM: the high 32 bits of the sequence number enter the ICV, never the
@@ -21,7 +21,10 @@
 # --json -D); nfipsec's in_auth_fail did not move.
 # Negative: nfipsec with ESN, XFRM without: the ICVs differ even with
 # seq-hi 0 (its 4 bytes are hashed), so pings fail both ways and nf's
-# in_auth_fail and its inbound SA's drop_auth rise.  That the high bits
+# in_auth_fail and its inbound SA's drop_auth rise.
+# CI time: the debug kernel (KASAN, lockdep; over 600 s for all of it)
+# runs the ESP aes-gcm-16 and AH cases with 16 KiB transfers and the ESP
+# negative case; 6.1 and 6.12 run everything.  That the high bits
 # have the right value once they are not 0 is KUnit's (esn_kunit.c): no
 # peer can start an SA near 2^32 through PF_KEY.
 . "$NFIPSEC_ROOT/selftests/lib/tap.sh"
@@ -55,13 +58,17 @@ TMPD=$(mktemp -d)
 tap_on_exit "rm -rf $TMPD"
 PORT=5067
 SIZE=65536
+SHORT=0
+if [ "${NFIPSEC_KERNEL:-6.1}" = debug ]; then
+	SHORT=1 SIZE=16384
+fi
 head -c $SIZE /dev/urandom >"$TMPD/data"
 DATA_SHA=$(sha256sum "$TMPD/data" | cut -d' ' -f1)
 
 # A TCP server in each host, dual stack, up for the whole test: reads
 # SIZE bytes, answers "SIZE sha256".
 for h in nf xf; do
-	ip netns exec $h timeout 280 python3 -c '
+	ip netns exec $h timeout 590 python3 -c '
 import hashlib, socket, sys
 size = int(sys.argv[1])
 s = socket.socket(socket.AF_INET6)
@@ -158,11 +165,11 @@ case_() {
 	af=$(stat_of in_auth_fail)
 	tap_check "$name: ping nf -> xf" ip netns exec nf ping $p -n -c 2 -i 0.2 -W 2 $b
 	tap_check "$name: ping xf -> nf" ip netns exec xf ping $p -n -c 2 -i 0.2 -W 2 $a
-	tap_check "$name: 64 KiB TCP nf -> xf" tcp_xfer nf "$b"
-	tap_check "$name: 64 KiB TCP xf -> nf" tcp_xfer xf "$a"
+	tap_check "$name: $((SIZE / 1024)) KiB TCP nf -> xf" tcp_xfer nf "$b"
+	tap_check "$name: $((SIZE / 1024)) KiB TCP xf -> nf" tcp_xfer xf "$a"
 	read -r o _ i d <<<"$(sa_counters "$3" "$4")"
 	tap_diag "nf: SA $3 (out) $o packets, SA $4 (in) $i packets"
-	tap_check "$name: both of nf's SAs counted packets" test "$o" -ge 20 -a "$i" -ge 20
+	tap_check "$name: both of nf's SAs counted packets" test "$o" -ge 10 -a "$i" -ge 10
 	tap_is "$name: no authentication failure (SA $4 drop_auth)" "$d" 0
 	tap_is "$name: nfipsec's in_auth_fail did not move" "$(stat_of in_auth_fail)" "$af"
 	[ "$_TAP_FAILED" = "$f0" ] || dump
@@ -179,6 +186,7 @@ xfrm state add src $B4 dst $A4 proto esp spi 0x6702 mode transport flag esn repl
 xfrm policy add src $B4 dst $A4 dir out tmpl proto esp mode transport level required
 xfrm policy add src $A4 dst $B4 dir in tmpl proto esp mode transport level required"
 
+[ $SHORT = 1 ] ||
 case_ "ESN ESP aes-cbc hmac-sha256 tunnel IPv6" 6 0x6703 0x6704 "
 add $A6 $B6 esp 0x6703 -m tunnel -f esn -r 128 -E aes-cbc $K16 -A hmac-sha256 $K32;
 add $B6 $A6 esp 0x6704 -m tunnel -f esn -r 128 -E aes-cbc $K16 -A hmac-sha256 $K32;
@@ -224,6 +232,7 @@ xfrm state add src $B4 dst $A4 proto esp spi 0x6712 mode transport replay-window
 xfrm policy add src $B4 dst $A4 dir out tmpl proto esp mode transport level required
 xfrm policy add src $A4 dst $B4 dir in tmpl proto esp mode transport level required"
 
+[ $SHORT = 1 ] ||
 neg "ESN AH hmac-sha256 against XFRM without esn" 0x6714 "
 add $A4 $B4 ah 0x6713 -m transport -f esn -r 128 -A hmac-sha256 $K32;
 add $B4 $A4 ah 0x6714 -m transport -f esn -r 128 -A hmac-sha256 $K32;
