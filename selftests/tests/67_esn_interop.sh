@@ -22,8 +22,10 @@
 # Negative: nfipsec with ESN, XFRM without: the ICVs differ even with
 # seq-hi 0 (its 4 bytes are hashed), so pings fail both ways and nf's
 # in_auth_fail and its inbound SA's drop_auth rise.
-# CI time: the debug kernel (KASAN, lockdep; over 600 s for all of it)
-# runs the ESP aes-gcm-16 and AH cases with 16 KiB transfers and the ESP
+# CI time: the debug kernel (KASAN, lockdep) took 563 s for the two
+# ESP-GCM and AH cases with 16 KiB transfers and one negative case, its
+# TCP the most of it; there every case runs with its pings only (the
+# same crypto and replay paths, the TCP points skipped) and the ESP
 # negative case; 6.1 and 6.12 run everything.  That the high bits
 # have the right value once they are not 0 is KUnit's (esn_kunit.c): no
 # peer can start an SA near 2^32 through PF_KEY.
@@ -59,14 +61,13 @@ tap_on_exit "rm -rf $TMPD"
 PORT=5067
 SIZE=65536
 SHORT=0
-if [ "${NFIPSEC_KERNEL:-6.1}" = debug ]; then
-	SHORT=1 SIZE=16384
-fi
+[ "${NFIPSEC_KERNEL:-6.1}" = debug ] && SHORT=1
 head -c $SIZE /dev/urandom >"$TMPD/data"
 DATA_SHA=$(sha256sum "$TMPD/data" | cut -d' ' -f1)
 
 # A TCP server in each host, dual stack, up for the whole test: reads
-# SIZE bytes, answers "SIZE sha256".
+# SIZE bytes, answers "SIZE sha256".  None on the debug kernel (no TCP).
+[ $SHORT = 1 ] ||
 for h in nf xf; do
 	ip netns exec $h timeout 590 python3 -c '
 import hashlib, socket, sys
@@ -95,6 +96,7 @@ while True:
 ' $SIZE $PORT >"$TMPD/srv-$h" 2>&1 &
 	disown	# killed with the namespace at exit: no "Killed" notice
 done
+[ $SHORT = 1 ] ||
 for _ in $(seq 50); do
 	grep -q listening "$TMPD/srv-nf" && grep -q listening "$TMPD/srv-xf" && break
 	sleep 0.1
@@ -156,7 +158,7 @@ dump() {
 
 # case NAME FAMILY SPI-OUT SPI-IN SETKEY-CONF XFRM-BATCH
 case_() {
-	local name=$1 a=10.67.0.1 b=10.67.0.2 p="" f0 af o i d
+	local name=$1 a=10.67.0.1 b=10.67.0.2 p="" f0 af o i d min
 	[ "$2" = 6 ] && a=fd67::1 b=fd67::2 p=-6
 	f0=$_TAP_FAILED
 	tap_check "$name: configured (setkey -f esn in nf, flag esn in xf)" configure "$5" "$6"
@@ -165,11 +167,18 @@ case_() {
 	af=$(stat_of in_auth_fail)
 	tap_check "$name: ping nf -> xf" ip netns exec nf ping $p -n -c 2 -i 0.2 -W 2 $b
 	tap_check "$name: ping xf -> nf" ip netns exec xf ping $p -n -c 2 -i 0.2 -W 2 $a
-	tap_check "$name: $((SIZE / 1024)) KiB TCP nf -> xf" tcp_xfer nf "$b"
-	tap_check "$name: $((SIZE / 1024)) KiB TCP xf -> nf" tcp_xfer xf "$a"
+	if [ $SHORT = 1 ]; then
+		tap_skip "$name: $((SIZE / 1024)) KiB TCP nf -> xf" "debug kernel: pings only (CI time)"
+		tap_skip "$name: $((SIZE / 1024)) KiB TCP xf -> nf" "debug kernel: pings only (CI time)"
+		min=4	# 2 echoes and 2 replies each way
+	else
+		tap_check "$name: $((SIZE / 1024)) KiB TCP nf -> xf" tcp_xfer nf "$b"
+		tap_check "$name: $((SIZE / 1024)) KiB TCP xf -> nf" tcp_xfer xf "$a"
+		min=10
+	fi
 	read -r o _ i d <<<"$(sa_counters "$3" "$4")"
 	tap_diag "nf: SA $3 (out) $o packets, SA $4 (in) $i packets"
-	tap_check "$name: both of nf's SAs counted packets" test "$o" -ge 10 -a "$i" -ge 10
+	tap_check "$name: both of nf's SAs counted $min packets or more" test "$o" -ge $min -a "$i" -ge $min
 	tap_is "$name: no authentication failure (SA $4 drop_auth)" "$d" 0
 	tap_is "$name: nfipsec's in_auth_fail did not move" "$(stat_of in_auth_fail)" "$af"
 	[ "$_TAP_FAILED" = "$f0" ] || dump
@@ -186,7 +195,6 @@ xfrm state add src $B4 dst $A4 proto esp spi 0x6702 mode transport flag esn repl
 xfrm policy add src $B4 dst $A4 dir out tmpl proto esp mode transport level required
 xfrm policy add src $A4 dst $B4 dir in tmpl proto esp mode transport level required"
 
-[ $SHORT = 1 ] ||
 case_ "ESN ESP aes-cbc hmac-sha256 tunnel IPv6" 6 0x6703 0x6704 "
 add $A6 $B6 esp 0x6703 -m tunnel -f esn -r 128 -E aes-cbc $K16 -A hmac-sha256 $K32;
 add $B6 $A6 esp 0x6704 -m tunnel -f esn -r 128 -E aes-cbc $K16 -A hmac-sha256 $K32;
