@@ -17,6 +17,10 @@
  * aligned AH in both families, as Linux XFRM does by default (without
  * its "align4" flag it refuses anything else, and 8 is a multiple of 4);
  * it accepts either alignment under IPv4, as BSD stacks send 4.
+ *
+ * With ESN the high 32 bits of the sequence number are hashed after the
+ * packet (RFC 4302 2.5.1, 3.3.3.2): inbound, as inferred from the replay
+ * window before the check (pkt_in.c).
  */
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
@@ -181,8 +185,11 @@ static int norm_v6(u8 *h, unsigned int hl, bool out)
 	return err;
 }
 
-/* The ICV of the packet at p->skb, its AH's ICV field zeroed, into @icv. */
-static int ah_icv(struct nfipsec_pkt *p, u8 *icv, bool out)
+/*
+ * The ICV of the packet at p->skb, its AH's ICV field zeroed, into @icv;
+ * @seq is the full sequence number (its high half hashed with ESN).
+ */
+static int ah_icv(struct nfipsec_pkt *p, u8 *icv, bool out, u64 seq)
 {
 	struct sk_buff *skb = p->skb;
 	struct crypto_shash *tfm = p->sa->xf->shash;
@@ -201,7 +208,15 @@ static int ah_icv(struct nfipsec_pkt *p, u8 *icv, bool out)
 		SHASH_DESC_ON_STACK(desc, tfm);
 
 		desc->tfm = tfm;
-		err = crypto_shash_digest(desc, skb->data, skb->len, icv);
+		if (p->sa->esn) {
+			__be32 hi = htonl(seq >> 32);
+
+			err = crypto_shash_init(desc) ?:
+			      crypto_shash_update(desc, skb->data, skb->len) ?:
+			      crypto_shash_finup(desc, (u8 *)&hi, sizeof(hi), icv);
+		} else {
+			err = crypto_shash_digest(desc, skb->data, skb->len, icv);
+		}
 		shash_desc_zero(desc);
 	}
 	memcpy(skb->data, save, p->hdrlen);
@@ -250,7 +265,7 @@ int nfipsec_ah_output(struct nfipsec_pkt *p)
 	ah->seq = htonl((u32)seq);
 	err = 0;
 	if (xf->shash) {
-		err = ah_icv(p, icv, true);
+		err = ah_icv(p, icv, true, seq);
 		if (!err)
 			memcpy(ah->icv, icv, xf->icvlen);
 	}
@@ -289,7 +304,7 @@ int nfipsec_ah_input(struct nfipsec_pkt *p)
 		 */
 		memcpy(got, ah->icv, xf->icvlen);
 		memset(ah->icv, 0, xf->icvlen);
-		err = ah_icv(p, want, false);
+		err = ah_icv(p, want, false, p->seq);
 		if (err)
 			return err;
 		err = crypto_memneq(got, want, xf->icvlen) ? -EBADMSG : 0;

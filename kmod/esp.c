@@ -12,7 +12,10 @@
  * Every transform is an AEAD (xform.h) whose associated data is the ESP
  * header and the IV, and whose req->iv is the IV: RFC 4106/4309/4543/7634
  * templates skip the IV in the associated data, authenc authenticates
- * it, which is what RFC 4303 asks of each.  The IP header is finished
+ * it, which is what RFC 4303 asks of each.  With ESN the ESP header in
+ * the associated data is replaced by SPI, seq-hi, seq-lo, built in the
+ * packet context (p->esn_ad) and chained in front of the IV, so the
+ * packet itself is never rearranged (xform.h, esn_ad).  The IP header is finished
  * before the crypto runs (ESP does not cover it), so an asynchronous
  * completion only has to send the packet on.
  */
@@ -55,6 +58,29 @@ static void fill_padding(u8 *pad, unsigned int n, u32 flags)
 	}
 }
 
+/*
+ * The scatterlist of the crypto: from the ESP header at @esph to the end
+ * of the ICV (@len bytes), or with ESN the 12-byte associated data then
+ * the IV onwards.  Returns the associated data's length (with the IV).
+ */
+static unsigned int esp_sg(struct nfipsec_pkt *p, u8 *esph, unsigned int len,
+			   u64 seq)
+{
+	const struct nfipsec_xform *xf = p->sa->xf;
+
+	if (!xf->esn_ad) {
+		sg_init_one(p->sg, esph, len);
+		return ESP_HDR + xf->ivlen;
+	}
+	memcpy(&p->esn_ad[0], esph, 4);		/* SPI */
+	p->esn_ad[1] = htonl(seq >> 32);
+	p->esn_ad[2] = htonl((u32)seq);
+	sg_init_table(p->sg, 2);
+	sg_set_buf(&p->sg[0], p->esn_ad, sizeof(p->esn_ad));
+	sg_set_buf(&p->sg[1], esph + ESP_HDR, len - ESP_HDR);
+	return sizeof(p->esn_ad) + xf->ivlen;
+}
+
 static void esp_output_done(NFIPSEC_CRYPTO_CB_ARGS)
 {
 	struct nfipsec_pkt *p = NFIPSEC_CRYPTO_CB_DATA;
@@ -74,6 +100,7 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	struct ip_esp_hdr *esph;
 	struct aead_request *req;
 	u8 *trailer, *ivp;
+	unsigned int adlen;
 	u64 seq;
 	int err;
 
@@ -119,12 +146,12 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 		spin_unlock_bh(&xf->out_lock);
 		return 0;
 	}
-	sg_init_one(p->sg, esph, esplen + clen + xf->icvlen);
+	adlen = esp_sg(p, (u8 *)esph, esplen + clen + xf->icvlen, seq);
 	req = nfipsec_pkt_req(p);
 	aead_request_set_tfm(req, xf->aead);
 	aead_request_set_callback(req, 0, esp_output_done, p);
 	aead_request_set_crypt(req, p->sg, p->sg, clen, p->iv);
-	aead_request_set_ad(req, esplen);
+	aead_request_set_ad(req, adlen);
 	err = crypto_aead_encrypt(req);
 	spin_unlock_bh(&xf->out_lock);
 	return err == -EBUSY ? -EINPROGRESS : err;
@@ -171,7 +198,7 @@ int nfipsec_esp_input(struct nfipsec_pkt *p)
 	const struct nfipsec_xform *xf = p->sa->xf;
 	unsigned int esplen = ESP_HDR + xf->ivlen;
 	struct aead_request *req;
-	unsigned int clen;
+	unsigned int clen, adlen;
 	u8 *esph;
 	int err;
 
@@ -190,12 +217,13 @@ int nfipsec_esp_input(struct nfipsec_pkt *p)
 	if (!xf->aead)
 		return esp_input_trailer(p, 0);
 
-	sg_init_one(p->sg, esph, skb->len - p->hdrlen);
+	/* p->seq: with ESN, the high bits inferred from the window (pkt_in.c). */
+	adlen = esp_sg(p, esph, skb->len - p->hdrlen, p->seq);
 	req = nfipsec_pkt_req(p);
 	aead_request_set_tfm(req, xf->aead);
 	aead_request_set_callback(req, 0, esp_input_done, p);
 	aead_request_set_crypt(req, p->sg, p->sg, clen + xf->icvlen, p->iv);
-	aead_request_set_ad(req, esplen);
+	aead_request_set_ad(req, adlen);
 	err = crypto_aead_decrypt(req);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return -EINPROGRESS;

@@ -69,9 +69,10 @@ struct nfipsec_pkt {
 	u8 nexthdr;			/* inbound: the removed header's next header */
 	u8 mode;			/* IPSEC_MODE_* the SA is used in */
 	u8 hook;			/* NF_INET_* it was taken from */
-	u32 seq;			/* inbound: the packet's sequence number */
+	u64 seq;			/* inbound: the packet's sequence number */
 	struct nfipsec_secpath sp;	/* inbound: SAs removed before this one */
-	struct scatterlist sg[1];
+	struct scatterlist sg[2];	/* [ESN associated data,] the packet */
+	__be32 esn_ad[3];		/* ESP with ESN: SPI, seq-hi, seq-lo */
 	u8 iv[16] __aligned(8);
 	/* the crypto request follows, aligned for the largest transform */
 };

@@ -397,6 +397,7 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 	struct nfipsec_pkt *p;
 	struct nfipsec_sa *sa;
 	__be32 spi, seq = 0;
+	u64 seq64 = 0;
 	u8 st;
 	int err;
 
@@ -445,7 +446,9 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_NO_SA);
 		goto drop;
 	}
-	if (proto != IPPROTO_COMP && nfipsec_replay_check(&sa->xf->replay, ntohl(seq))) {
+	/* With ESN, the high bits are inferred here, for the ICV check. */
+	if (proto != IPPROTO_COMP &&
+	    nfipsec_replay_check(&sa->xf->replay, ntohl(seq), &seq64)) {
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_REPLAY);
 		atomic64_inc(&sa->drop_replay);
 		nfipsec_sa_put(sa);
@@ -454,7 +457,7 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 	p = in_pkt(skb, net, hook, l3, mac_len, sa);
 	if (!p)
 		goto drop;
-	p->seq = ntohl(seq);
+	p->seq = seq64;
 	p->sp = *sp;
 	switch (proto) {
 	case IPPROTO_AH:

@@ -10,6 +10,7 @@
 #include <linux/workqueue.h>
 
 #include "xform.h"
+#include "esn.h"
 #include "alg_table.h"
 #include "ipcomp.h"
 #include "sadb.h"
@@ -73,13 +74,20 @@ static int esp_init(struct nfipsec_xform *xf, const struct nfipsec_sa *sa)
 	if (enc->flags & NFIPSEC_ALG_F_AEAD) {
 		strscpy(name, enc->crypto, sizeof(name));
 		icv = enc->icv_bytes;
+		xf->esn_ad = sa->esn;
 	} else {
 		/* No integrity algorithm: authenc with the null digest. */
 		auth = nfipsec_alg_find(NFIPSEC_ALG_AUTH,
 					sa->aalg ? sa->aalg : SADB_X_AALG_NULL);
 		if (!auth)
 			return -EINVAL;
-		if (snprintf(name, sizeof(name), "authenc(%s,%s)", auth->crypto,
+		/*
+		 * Without integrity there is no ICV for seq-hi to enter
+		 * (and authencesn would write it where no ICV is).
+		 */
+		xf->esn_ad = sa->esn && !(auth->flags & NFIPSEC_ALG_F_NULL);
+		if (snprintf(name, sizeof(name), "%s(%s,%s)",
+			     xf->esn_ad ? "authencesn" : "authenc", auth->crypto,
 			     enc->crypto) >= sizeof(name))
 			return -ENAMETOOLONG;
 		icv = auth->icv_bytes;
@@ -171,6 +179,7 @@ int nfipsec_xform_init(struct nfipsec_sa *sa)
 		return -ENOMEM;
 	spin_lock_init(&xf->replay.lock);
 	spin_lock_init(&xf->out_lock);
+	xf->replay.esn = sa->esn;
 	if (sa->replay_window) {
 		xf->replay.size = sa->replay_window;
 		xf->replay.bits = bitmap_zalloc(roundup(sa->replay_window, BITS_PER_LONG),
@@ -244,7 +253,16 @@ static u32 nbits(const struct nfipsec_replay *r)
 	return roundup(r->size, BITS_PER_LONG);
 }
 
-static int check_locked(const struct nfipsec_replay *r, u32 seq)
+/* The bit of @seq: any nbits consecutive numbers have distinct bits. */
+static u32 bit_of(const struct nfipsec_replay *r, u64 seq)
+{
+	u32 rem;
+
+	div_u64_rem(seq, nbits(r), &rem);
+	return rem;
+}
+
+static int check_locked(const struct nfipsec_replay *r, u64 seq)
 {
 	if (!seq)
 		return -EINVAL;		/* the first packet carries 1 */
@@ -252,28 +270,41 @@ static int check_locked(const struct nfipsec_replay *r, u32 seq)
 		return 0;
 	if (r->top - seq >= r->size)
 		return -ERANGE;		/* left of the window */
-	return test_bit(seq % nbits(r), r->bits) ? -EEXIST : 0;
+	return test_bit(bit_of(r, seq), r->bits) ? -EEXIST : 0;
 }
 
-int nfipsec_replay_check(struct nfipsec_replay *r, u32 seq)
+int nfipsec_replay_check(struct nfipsec_replay *r, u32 seq_lo, u64 *seq)
 {
 	int err;
 
-	if (!r->size)
-		return 0;
+	if (!r->esn) {
+		*seq = seq_lo;
+		if (!r->size)
+			return 0;
+	}
 	spin_lock_bh(&r->lock);
-	err = check_locked(r, seq);
+	if (r->esn)
+		*seq = (u64)nfipsec_esn_seqhi(r->top, r->size, seq_lo) << 32 | seq_lo;
+	err = r->size ? check_locked(r, *seq) : 0;
 	spin_unlock_bh(&r->lock);
 	return err;
 }
 
-int nfipsec_replay_advance(struct nfipsec_replay *r, u32 seq)
+int nfipsec_replay_advance(struct nfipsec_replay *r, u64 seq)
 {
-	u32 n = nbits(r), i;
+	u32 n = nbits(r);
+	u64 i;
 	int err;
 
-	if (!r->size)
+	if (!r->size) {
+		if (r->esn) {	/* no window, but the top infers the high bits */
+			spin_lock_bh(&r->lock);
+			if (seq > r->top)
+				r->top = seq;
+			spin_unlock_bh(&r->lock);
+		}
 		return 0;
+	}
 	spin_lock_bh(&r->lock);
 	err = check_locked(r, seq);
 	if (!err) {
@@ -282,10 +313,10 @@ int nfipsec_replay_advance(struct nfipsec_replay *r, u32 seq)
 				bitmap_zero(r->bits, n);
 			else
 				for (i = r->top + 1; i != seq; i++)
-					__clear_bit(i % n, r->bits);
+					__clear_bit(bit_of(r, i), r->bits);
 			r->top = seq;
 		}
-		__set_bit(seq % n, r->bits);
+		__set_bit(bit_of(r, seq), r->bits);
 	}
 	spin_unlock_bh(&r->lock);
 	return err;

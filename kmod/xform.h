@@ -10,7 +10,8 @@
  * authenc(integrity, cipher) — null ones included — so the packet code
  * has a single path.  For every one of them the ESP header and the IV are
  * the associated data and the IV is also passed as req->iv (the RFC
- * templates skip the IV in the associated data, authenc authenticates it).
+ * templates skip the IV in the associated data, authenc authenticates it);
+ * with ESN, see esn_ad below.
  */
 #ifndef _NFIPSEC_XFORM_H
 #define _NFIPSEC_XFORM_H
@@ -31,12 +32,18 @@ enum nfipsec_iv_kind {
 	NFIPSEC_IV_RANDOM,	/* CBC: unpredictable, from the kernel's RNG */
 };
 
-/* Inbound anti-replay state (RFC 4303 3.4.3, 32-bit sequence numbers). */
+/*
+ * Inbound anti-replay state (RFC 4303 3.4.3).  Sequence numbers are
+ * 64-bit; without ESN they never exceed 2^32 - 1, so the window behaves
+ * as a 32-bit one.  With ESN the top is kept even with no window, as the
+ * reference the high bits are inferred from (esn.h).
+ */
 struct nfipsec_replay {
 	spinlock_t lock;
 	u32 size;		/* window in packets, 0: no replay check */
-	u32 top;		/* highest sequence number accepted */
-	unsigned long *bits;	/* bit (seq % size) set: seq was seen */
+	bool esn;		/* extended sequence numbers (RFC 4303 2.2.1) */
+	u64 top;		/* highest sequence number accepted */
+	unsigned long *bits;	/* bit (seq % nbits) set: seq was seen */
 };
 
 struct nfipsec_xform {
@@ -47,6 +54,15 @@ struct nfipsec_xform {
 	u8 icvlen;			/* integrity check value bytes */
 	u8 block;			/* payload alignment, >= 4 */
 	u8 iv_kind;			/* enum nfipsec_iv_kind */
+	/*
+	 * ESP with ESN and integrity: the associated data is SPI, seq-hi,
+	 * seq-lo (12 bytes) then the IV, through authencesn for the
+	 * authenc transforms (it moves seq-hi behind the payload for the
+	 * HMAC, RFC 4303 3.3.2.2.1) and as it is for the combined modes
+	 * (RFC 4106 5, 4309 5, 4543 3.3.2, 7634 2.1): the layout Linux
+	 * XFRM uses, so the ICVs are the same.
+	 */
+	bool esn_ad;
 	unsigned int reqsize;		/* crypto_aead_reqsize() */
 	/*
 	 * Outbound: sequence number and encryption under one lock, so that
@@ -74,11 +90,13 @@ int nfipsec_xform_wq_init(void);
 void nfipsec_xform_wq_exit(void);
 
 /*
- * Replay window.  check: 0 if @seq may be new (call before decrypting);
- * advance: after the packet authenticated, record it, 0 or -EEXIST if
- * another packet with @seq won the race meanwhile.
+ * Replay window.  check: the full sequence number of a packet carrying
+ * @seq_lo into @seq (its high bits inferred with ESN, before the ICV
+ * check that covers them), and 0 if it may be new (call before
+ * decrypting); advance: after the packet authenticated, record @seq, 0
+ * or -EEXIST if another packet with @seq won the race meanwhile.
  */
-int nfipsec_replay_check(struct nfipsec_replay *r, u32 seq);
-int nfipsec_replay_advance(struct nfipsec_replay *r, u32 seq);
+int nfipsec_replay_check(struct nfipsec_replay *r, u32 seq_lo, u64 *seq);
+int nfipsec_replay_advance(struct nfipsec_replay *r, u64 seq);
 
 #endif /* _NFIPSEC_XFORM_H */

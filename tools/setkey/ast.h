@@ -77,6 +77,7 @@ struct sa_spec {
 	uint32_t replay;	/* packets */
 	struct loc replay_loc;
 	uint32_t flags;		/* sadb_sa_flags: SADB_X_EXT_* of uapi/nfipsec.h */
+	bool esn;		/* -f esn: SADB_X_REPLAY_F_ESN (nfipsec) */
 	uint64_t lt_hard, lt_soft, lb_hard, lb_soft;
 };
 

@@ -15,6 +15,7 @@
  *    SA extension);
  *  - a replay window above 255 (the 8-bit sadb_sa_replay) is also sent in
  *    nfipsec's SADB_X_EXT_REPLAY, with sadb_sa_replay saturated at 255;
+ *    so is any window with -f esn, the extension's ESN flag set;
  *  - hard and soft lifetimes go together (af_key wants both or neither);
  *  - "-A null" sends an empty authentication key, as "-E null" sends an
  *    empty encryption key (af_key refuses AH without a key extension);
@@ -239,11 +240,13 @@ static void build_sa_msg(struct plan *pl, const struct stmt *st,
 	}
 	if (st->kind != ST_GET && st->kind != ST_DELETE)
 		add_ctx(&mb, &st->ctx);
-	if (sa->replay > 255 && (st->kind == ST_ADD || st->kind == ST_UPDATE)) {
+	if ((sa->replay > 255 || sa->esn) &&
+	    (st->kind == ST_ADD || st->kind == ST_UPDATE)) {
 		struct sadb_x_replay r;
 
 		memset(&r, 0, sizeof(r));
 		r.sadb_x_replay_window = sa->replay;
+		r.sadb_x_replay_flags = sa->esn ? SADB_X_REPLAY_F_ESN : 0;
 		mb_ext(&mb, SADB_X_EXT_REPLAY, &r, sizeof(r), NULL, 0);
 		pl->replay_ext = true;
 	}

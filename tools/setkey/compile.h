@@ -34,7 +34,7 @@ struct plan {
 	 */
 	struct addr_pair *pairs;
 	size_t npairs;
-	bool replay_ext;	/* carries SADB_X_EXT_REPLAY (window > 255) */
+	bool replay_ext;	/* carries SADB_X_EXT_REPLAY (window > 255, -f esn) */
 };
 
 struct compile_opts {

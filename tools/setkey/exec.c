@@ -360,9 +360,14 @@ int exec_plan(struct exec_ctx *x, const struct plan *pl)
 	if (pl->replay_ext && !kernel_has_nfipsec(x)) {
 		char why[200];
 
-		snprintf(why, sizeof(why), "a replay window of %u packets needs "
-			 "nfipsec's SADB_X_EXT_REPLAY, which this kernel's PF_KEY "
-			 "does not know (af_key keeps at most 32)", st->sa.replay);
+		if (st->sa.esn)
+			snprintf(why, sizeof(why), "-f esn needs nfipsec's "
+				 "SADB_X_EXT_REPLAY, which this kernel's PF_KEY "
+				 "does not know");
+		else
+			snprintf(why, sizeof(why), "a replay window of %u packets needs "
+				 "nfipsec's SADB_X_EXT_REPLAY, which this kernel's PF_KEY "
+				 "does not know (af_key keeps at most 32)", st->sa.replay);
 		fail(x, pl, &pl->msgs[0], why);
 		return -1;
 	}

@@ -416,8 +416,11 @@ static void parse_sa_option(struct parser *p, struct stmt *st)
 			sa->flags |= SADB_X_EXT_PSEQ;
 		else if (tok_is(n, "nocyclic-seq"))
 			sa->flags &= ~SADB_X_EXT_CYCSEQ;
+		else if (tok_is(n, "esn"))	/* nfipsec: RFC 4303 ESN */
+			sa->esn = true;
 		else
-			expected(p, "zero-pad, random-pad, seq-pad or nocyclic-seq after -f");
+			expected(p, "zero-pad, random-pad, seq-pad, nocyclic-seq or esn "
+				 "after -f");
 		lex_next(&p->lx);
 	} else if (tok_is(&f, "-lh")) {
 		sa->lt_hard = parse_uint(p, UINT64_MAX, "the hard lifetime in seconds");

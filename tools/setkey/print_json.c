@@ -260,6 +260,9 @@ void json_sa(FILE *out, const struct pfk_msg *m, const struct print_opts *o)
 			     SADB_EXT_KEY_AUTH);
 		juint(&j, "replay", rp && m->extlen[SADB_X_EXT_REPLAY] >= sizeof(*rp) ?
 		      rp->sadb_x_replay_window : sa->sadb_sa_replay);
+		if (rp && m->extlen[SADB_X_EXT_REPLAY] >= sizeof(*rp) &&
+		    rp->sadb_x_replay_flags & SADB_X_REPLAY_F_ESN)
+			jbool(&j, "esn", true);
 		juint(&j, "flags", sa->sadb_sa_flags);
 		jstr(&j, "state", sa->sadb_sa_state < 4 ? st[sa->sadb_sa_state] : "unknown");
 	}

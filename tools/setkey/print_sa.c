@@ -231,9 +231,12 @@ void print_sa(FILE *out, const struct pfk_msg *m, const struct print_opts *o)
 		fputc('\n', out);
 	}
 
-	fprintf(out, "\tseq=0x%08x replay=%u flags=0x%08x ", sa2->sadb_x_sa2_sequence,
-		rp && m->extlen[SADB_X_EXT_REPLAY] >= sizeof(*rp) ?
-		rp->sadb_x_replay_window : sa->sadb_sa_replay, sa->sadb_sa_flags);
+	if (rp && m->extlen[SADB_X_EXT_REPLAY] < sizeof(*rp))
+		rp = NULL;
+	fprintf(out, "\tseq=0x%08x replay=%u%s flags=0x%08x ", sa2->sadb_x_sa2_sequence,
+		rp ? rp->sadb_x_replay_window : sa->sadb_sa_replay,
+		rp && rp->sadb_x_replay_flags & SADB_X_REPLAY_F_ESN ? " esn" : "",
+		sa->sadb_sa_flags);
 	fprintf(out, "state=");
 	GETMSGSTR(out, state_strs, sa->sadb_sa_state);
 	fputc('\n', out);

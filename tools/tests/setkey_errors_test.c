@@ -111,7 +111,7 @@ static const struct bad bads[] = {
 	  1, 1, 37, "expected a mode after -m (transport, tunnel or any), found 'bogus'" },
 	{ "bad_pad",
 	  "add 10.0.0.1 10.0.0.2 esp 0x1000 -f bogus -E null;",
-	  1, 1, 37, "expected zero-pad, random-pad, seq-pad or nocyclic-seq after -f, found 'bogus'" },
+	  1, 1, 37, "expected zero-pad, random-pad, seq-pad, nocyclic-seq or esn after -f, found 'bogus'" },
 	{ "replay_not_number",
 	  "add 10.0.0.1 10.0.0.2 esp 0x1000 -r big -E null;",
 	  1, 1, 37, "expected the replay window (a decimal number), found 'big'" },

@@ -380,6 +380,34 @@ static void replay_windows(void **state)
 	compiled_free(c);
 }
 
+/* -f esn: SADB_X_EXT_REPLAY with the ESN flag, whatever the window. */
+static void esn_flag(void **state)
+{
+	struct compiled *c = ok("add 10.0.0.1 10.0.0.2 esp 0x1000 -f esn -r 64 "
+				"-E aes-gcm-16 0x00112233445566778899aabbccddeeff00112233;\n"
+				"add 10.0.0.1 10.0.0.2 ah 0x1001 -r 4096 -f esn -A null;\n"
+				"add 10.0.0.1 10.0.0.2 esp 0x1002 -f esn -E null;\n");
+	const struct sadb_x_replay *r;
+	struct pfk_msg m;
+
+	(void)state;
+	m = msg_of(c, 0, 0);
+	assert_sa(&m, 0x1000, 64, 0, SADB_X_EALG_AES_GCM_ICV16, SADB_X_EXT_CYCSEQ);
+	r = ext_of(&m, SADB_X_EXT_REPLAY, sizeof(*r));
+	assert_int_equal(r->sadb_x_replay_window, 64);
+	assert_int_equal(r->sadb_x_replay_flags, SADB_X_REPLAY_F_ESN);
+	assert_true(c->plans[0].replay_ext);
+	m = msg_of(c, 1, 0);
+	r = ext_of(&m, SADB_X_EXT_REPLAY, sizeof(*r));
+	assert_int_equal(r->sadb_x_replay_window, 4096);
+	assert_int_equal(r->sadb_x_replay_flags, SADB_X_REPLAY_F_ESN);
+	m = msg_of(c, 2, 0);
+	r = ext_of(&m, SADB_X_EXT_REPLAY, sizeof(*r));
+	assert_int_equal(r->sadb_x_replay_window, 0);
+	assert_int_equal(r->sadb_x_replay_flags, SADB_X_REPLAY_F_ESN);
+	compiled_free(c);
+}
+
 static void lifetimes(void **state)
 {
 	struct compiled *c = ok("add 10.0.0.1 10.0.0.2 ah 0x1000 -lh 3600 -ls 3000 "
@@ -835,6 +863,7 @@ int main(void)
 		cmocka_unit_test(deleteall_is_a_dump),
 		cmocka_unit_test(esp_udp_natt),
 		cmocka_unit_test(replay_windows),
+		cmocka_unit_test(esn_flag),
 		cmocka_unit_test(lifetimes),
 		cmocka_unit_test(sa_flags),
 		cmocka_unit_test(modes),

@@ -237,11 +237,12 @@ static void gen_sa_misc(struct msgbuf *out)
 	emit(&mb, out);
 }
 
-/* nfipsec's view: AEAD, a label, a large replay window, counters. */
+/* nfipsec's view: AEAD, a label, a large replay window with ESN, counters. */
 static void gen_sa_nfipsec(struct msgbuf *out)
 {
 	struct msgbuf mb = { 0 };
-	struct sadb_x_replay rp = { .sadb_x_replay_window = 1024 };
+	struct sadb_x_replay rp = { .sadb_x_replay_window = 1024,
+				    .sadb_x_replay_flags = SADB_X_REPLAY_F_ESN };
 	struct sadb_x_counters ct = {
 		.sadb_x_counters_packets = 10, .sadb_x_counters_bytes = 14000,
 		.sadb_x_counters_drop_auth = 1, .sadb_x_counters_drop_replay = 2,
