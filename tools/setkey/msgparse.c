@@ -90,6 +90,13 @@ int pfk_split(const void *buf, size_t len, struct pfk_msg *m, char *err,
 	return 0;
 }
 
+const struct sadb_x_replay *pfk_replay(const struct pfk_msg *m)
+{
+	const struct sadb_x_replay *rp = m->ext[SADB_X_EXT_REPLAY];
+
+	return rp && m->extlen[SADB_X_EXT_REPLAY] >= sizeof(*rp) ? rp : NULL;
+}
+
 const struct sockaddr *pfk_addr(const struct pfk_msg *m, unsigned int type)
 {
 	const struct sadb_address *a = m->ext[type];

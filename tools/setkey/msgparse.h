@@ -10,6 +10,8 @@
 
 #include <linux/pfkeyv2.h>
 
+struct sadb_x_replay;	/* uapi/nfipsec.h */
+
 #define PFK_EXT_SLOTS	64	/* Linux's 1..26, nfipsec's 32.., room to spare */
 
 struct pfk_msg {
@@ -29,5 +31,8 @@ int pfk_split(const void *buf, size_t len, struct pfk_msg *m, char *err,
 
 /* The sockaddr of an address extension, or NULL if it does not fit. */
 const struct sockaddr *pfk_addr(const struct pfk_msg *m, unsigned int type);
+
+/* nfipsec's SADB_X_EXT_REPLAY (window, ESN), or NULL if absent or short. */
+const struct sadb_x_replay *pfk_replay(const struct pfk_msg *m);
 
 #endif

@@ -207,7 +207,7 @@ void json_sa(FILE *out, const struct pfk_msg *m, const struct print_opts *o)
 	const struct sadb_sa *sa = m->ext[SADB_EXT_SA];
 	const struct sadb_x_sa2 *sa2 = m->ext[SADB_X_EXT_SA2];
 	const struct sadb_x_nat_t_type *nt = m->ext[SADB_X_EXT_NAT_T_TYPE];
-	const struct sadb_x_replay *rp = m->ext[SADB_X_EXT_REPLAY];
+	const struct sadb_x_replay *rp = pfk_replay(m);
 	const struct sockaddr *src = pfk_addr(m, SADB_EXT_ADDRESS_SRC);
 	const struct sockaddr *dst = pfk_addr(m, SADB_EXT_ADDRESS_DST);
 	uint8_t satype = m->hdr->sadb_msg_satype;
@@ -258,10 +258,8 @@ void json_sa(FILE *out, const struct pfk_msg *m, const struct print_opts *o)
 		if (sa->sadb_sa_auth || m->ext[SADB_EXT_KEY_AUTH])
 			jalg(&j, "authentication", ALG_AUTH, sa->sadb_sa_auth, m,
 			     SADB_EXT_KEY_AUTH);
-		juint(&j, "replay", rp && m->extlen[SADB_X_EXT_REPLAY] >= sizeof(*rp) ?
-		      rp->sadb_x_replay_window : sa->sadb_sa_replay);
-		if (rp && m->extlen[SADB_X_EXT_REPLAY] >= sizeof(*rp) &&
-		    rp->sadb_x_replay_flags & SADB_X_REPLAY_F_ESN)
+		juint(&j, "replay", rp ? rp->sadb_x_replay_window : sa->sadb_sa_replay);
+		if (rp && rp->sadb_x_replay_flags & SADB_X_REPLAY_F_ESN)
 			jbool(&j, "esn", true);
 		juint(&j, "flags", sa->sadb_sa_flags);
 		jstr(&j, "state", sa->sadb_sa_state < 4 ? st[sa->sadb_sa_state] : "unknown");

@@ -164,7 +164,7 @@ void print_sa(FILE *out, const struct pfk_msg *m, const struct print_opts *o)
 	const struct sadb_x_nat_t_type *nt = m->ext[SADB_X_EXT_NAT_T_TYPE];
 	const struct sadb_x_nat_t_port *nsp = m->ext[SADB_X_EXT_NAT_T_SPORT];
 	const struct sadb_x_nat_t_port *ndp = m->ext[SADB_X_EXT_NAT_T_DPORT];
-	const struct sadb_x_replay *rp = m->ext[SADB_X_EXT_REPLAY];
+	const struct sadb_x_replay *rp = pfk_replay(m);
 	const struct sockaddr *src = pfk_addr(m, SADB_EXT_ADDRESS_SRC);
 	const struct sockaddr *dst = pfk_addr(m, SADB_EXT_ADDRESS_DST);
 	uint8_t satype = m->hdr->sadb_msg_satype;
@@ -231,8 +231,6 @@ void print_sa(FILE *out, const struct pfk_msg *m, const struct print_opts *o)
 		fputc('\n', out);
 	}
 
-	if (rp && m->extlen[SADB_X_EXT_REPLAY] < sizeof(*rp))
-		rp = NULL;
 	fprintf(out, "\tseq=0x%08x replay=%u%s flags=0x%08x ", sa2->sadb_x_sa2_sequence,
 		rp ? rp->sadb_x_replay_window : sa->sadb_sa_replay,
 		rp && rp->sadb_x_replay_flags & SADB_X_REPLAY_F_ESN ? " esn" : "",
