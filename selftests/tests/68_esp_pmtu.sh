@@ -136,6 +136,14 @@ n a ip route get 10.68.0.2
 learned=$(nq a ip route get 10.68.0.2 | mtu_of)
 tap_diag "learned PMTU in a for 10.68.0.2: ${learned:-none}"
 tap_is "  a's route to b learned PMTU 1500 - 37" "$learned" 1463
+# With that PMTU learned, 1500 bytes without DF still pass: the stack
+# fragments them only after POST_ROUTING (one skb with a frag_list until
+# then), so transport mode protects the whole packet and the result is
+# fragmented.
+e0=$(counter a out_error)
+tap_check "  1500 bytes without DF still pass after learning" \
+	n a ping -c 2 -W 3 -Mdont -s 1472 10.68.0.2
+tap_is "  and out_error did not move" "$(counter a out_error)" "$e0"
 
 # --- IPv6 transport a -> b --------------------------------------------------
 tap_check "ESP transport IPv6: small ping" n a ping -6 -c 2 -W 2 fd68::2
