@@ -51,6 +51,12 @@ unsigned int nfipsec_ah_len(const struct nfipsec_sa *sa)
 	return ALIGN(AH_HDR + sa->xf->icvlen, 8);
 }
 
+/* What AH adds to a packet: its header, ICV included, padded for IPv6. */
+unsigned int nfipsec_ah_overhead(const struct nfipsec_sa *sa)
+{
+	return nfipsec_ah_len(sa);
+}
+
 /*
  * IPv4 (RFC 4302 3.3.3.1.1): zero the mutable fields of the header at @h.
  * Options other than the immutable ones are zeroed whole; outbound, a

@@ -28,6 +28,7 @@ struct nfipsec_sa;
 
 /* Bytes AH adds (header and ICV, padded to 8 bytes: see ah.c). */
 unsigned int nfipsec_ah_len(const struct nfipsec_sa *sa);
+unsigned int nfipsec_ah_overhead(const struct nfipsec_sa *sa);
 
 /*
  * Insert AH after hdrlen bytes of p->skb and compute its ICV.  0, or

@@ -44,6 +44,12 @@ unsigned int nfipsec_esp_tail_max(const struct nfipsec_sa *sa)
 	return sa->xf->block - 1 + 2 + sa->xf->icvlen;
 }
 
+/* The most ESP can add to a packet: header, IV, padding, trailer, ICV. */
+unsigned int nfipsec_esp_overhead(const struct nfipsec_sa *sa)
+{
+	return nfipsec_esp_head(sa) + nfipsec_esp_tail_max(sa);
+}
+
 static void fill_padding(u8 *pad, unsigned int n, u32 flags)
 {
 	unsigned int i;

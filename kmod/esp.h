@@ -16,6 +16,7 @@
 /* Bytes ESP adds in front (header and IV) and at most at the end. */
 unsigned int nfipsec_esp_head(const struct nfipsec_sa *sa);
 unsigned int nfipsec_esp_tail_max(const struct nfipsec_sa *sa);
+unsigned int nfipsec_esp_overhead(const struct nfipsec_sa *sa);
 
 /*
  * Encapsulate p->skb in ESP: insert the header and IV after hdrlen bytes,

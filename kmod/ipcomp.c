@@ -117,6 +117,15 @@ void nfipsec_ipcomp_put(struct nfipsec_ipcomp_alg *a)
 		alg_free(a);
 }
 
+/*
+ * IPcomp never makes a packet bigger: a payload that does not shrink by
+ * more than the header is sent as it was (nfipsec_ipcomp_output()).
+ */
+unsigned int nfipsec_ipcomp_overhead(const struct nfipsec_sa *sa)
+{
+	return 0;
+}
+
 u16 nfipsec_ipcomp_cpi(const struct nfipsec_sa *sa)
 {
 	if (sa->flags & SADB_X_EXT_RAWCPI)

@@ -37,6 +37,7 @@ void nfipsec_ipcomp_put(struct nfipsec_ipcomp_alg *a);
 
 /* The 16-bit CPI @sa puts on the wire. */
 u16 nfipsec_ipcomp_cpi(const struct nfipsec_sa *sa);
+unsigned int nfipsec_ipcomp_overhead(const struct nfipsec_sa *sa);
 
 /*
  * Compress the payload behind hdrlen bytes of p->skb and insert the

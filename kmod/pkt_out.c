@@ -29,14 +29,36 @@
  * through LOCAL_OUT and POST_ROUTING again (nfipsec_local_out(), which
  * the hook does not transform twice).  An asynchronous ESP step resumes
  * the bundle from its completion.
- * Packets larger than the route's MTU after ESP are fragmented (outer
- * header's DF ignored); path-MTU feedback is not implemented yet.
+ *
+ * Path MTU: before a packet is protected, its size plus the most the
+ * bundle can add (nfipsec_esp_overhead(), nfipsec_ah_overhead(), an outer
+ * header per tunnel; IPcomp never grows a packet) is compared with the MTU
+ * of the route the protected packet leaves by: the packet's own in
+ * transport mode, the outermost tunnel's far end otherwise.  Too big, an
+ * IPv4 packet with DF (and not ignore_df) or any IPv6 packet the sender
+ * did not allow to fragment is dropped (out_too_big) and answered with
+ * ICMP "fragmentation needed" / ICMPv6 "packet too big" carrying that MTU
+ * minus the overhead, as a tunnel device would; a local sender's socket
+ * learns it from the ICMP looped back to it.  IPv4 without DF, fragments,
+ * and IPv6 when the answer would be below 1280 are protected and the
+ * result fragmented (outer header's DF ignored).
+ * The MTU compared with is the route's configured one (metric, or the
+ * device's), not a PMTU learned on it: in transport mode, and in a tunnel
+ * to the inner destination itself, inner and protected packets share the
+ * route to the peer, and what it learned is what this feedback taught the
+ * inner senders.  For the same reason an IPv4 protected packet that fits
+ * the configured MTU is sent by it (IPSKB_FORWARDED, ip_skb_dst_mtu()),
+ * not fragmented to the learned one; IPv6 has no such switch, and there a
+ * protected packet over a learned PMTU is fragmented.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/ipsec.h>
 #include <net/dsfield.h>
 #include <net/dst.h>
+#include <net/icmp.h>
 #include NFIPSEC_GSO_H
 #include <net/inet_ecn.h>
 #include <net/ip.h>
@@ -374,11 +396,33 @@ static bool has_tunnel(const struct nfipsec_pkt *p)
 	return false;
 }
 
-static void set_ignore_df(struct sk_buff *skb)
+/*
+ * The MTU of @dst as configured (a route metric, or the device's), not a
+ * PMTU learned on it: see the top of this file.
+ */
+static unsigned int route_mtu(const struct dst_entry *dst, u16 family)
 {
+	return family == AF_INET ? ip_dst_mtu_maybe_forward(dst, true) :
+				   ip6_dst_mtu_maybe_forward(dst, true);
+}
+
+/* The packet, protected, is in @family (the outer one after a tunnel). */
+static void set_ignore_df(struct sk_buff *skb, u16 family)
+{
+	struct dst_entry *dst = skb_dst(skb);
+
+	if (!dst || skb->len <= dst_mtu(dst))
+		return;
+	/*
+	 * Over a learned PMTU but within the configured MTU: IPv4 sends it
+	 * whole, by the MTU a forwarded packet goes by.
+	 */
+	if (family == AF_INET && skb->len <= route_mtu(dst, family)) {
+		IPCB(skb)->flags |= IPSKB_FORWARDED;
+		return;
+	}
 	/* Too big for the route once protected: fragment rather than drop. */
-	if (skb_dst(skb) && skb->len > dst_mtu(skb_dst(skb)))
-		skb->ignore_df = 1;
+	skb->ignore_df = 1;
 }
 
 /* Protected by every SA: send it on. */
@@ -386,7 +430,7 @@ static void out_send(struct nfipsec_pkt *p)
 {
 	struct sk_buff *skb = p->skb;
 
-	set_ignore_df(skb);
+	set_ignore_df(skb, p->family);
 	if (has_tunnel(p)) {
 		nfipsec_local_out(p->net, skb, p->family);
 	} else {
@@ -441,6 +485,112 @@ static void out_done(struct nfipsec_pkt *p, int err)
 	nfipsec_pkt_free(p);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Path-MTU feedback                                                      */
+/* ---------------------------------------------------------------------- */
+
+/* The most @plan adds to a packet. */
+static unsigned int plan_overhead(const struct out_plan *plan)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < plan->n; i++) {
+		const struct nfipsec_sa *sa = plan->sa[i];
+
+		switch (sa->id.proto) {
+		case IPPROTO_AH:
+			n += nfipsec_ah_overhead(sa);
+			break;
+		case IPPROTO_COMP:
+			n += nfipsec_ipcomp_overhead(sa);
+			break;
+		default:
+			n += nfipsec_esp_overhead(sa);
+			break;
+		}
+		if (plan->step[i].mode == IPSEC_MODE_TUNNEL)
+			n += plan->step[i].family == AF_INET ? sizeof(struct iphdr) :
+							       sizeof(struct ipv6hdr);
+	}
+	return n;
+}
+
+/* Does the inner packet go to the far end of the tunnel @st itself? */
+static bool to_tunnel_end(const struct sk_buff *skb, u16 family,
+			  const struct nfipsec_pkt_step *st)
+{
+	if (st->family != family)
+		return false;
+	if (family == AF_INET)
+		return ip_hdr(skb)->daddr == st->dst.a4;
+	return ipv6_addr_equal(&ipv6_hdr(skb)->daddr, &st->dst.a6);
+}
+
+/*
+ * Would @skb, protected by @plan, be too big for the route it leaves by,
+ * and may its sender be told?  If so, tell it (ICMP, or ICMPv6 "packet
+ * too big", with the MTU left for the inner packet), record that MTU on
+ * the inner route where it is not the one the protected packet takes,
+ * and return true: the caller drops the packet.
+ */
+static bool out_too_big(struct net *net, struct sk_buff *skb,
+			const struct out_plan *plan, const struct nfipsec_l3 *l3)
+{
+	const struct nfipsec_pkt_step *outer = NULL;
+	struct dst_entry *dst = skb_dst(skb);
+	unsigned int overhead, mtu, room;
+	int i;
+
+	/* The sender let it be fragmented, or it already is: fragment after. */
+	if (!dst || l3->frag || skb->ignore_df)
+		return false;
+	if (l3->family == AF_INET && !(ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return false;
+	overhead = plan_overhead(plan);
+	if (l3->family == AF_INET6 && skb->len + overhead <= IPV6_MIN_MTU)
+		return false;	/* fits any IPv6 route: no lookup */
+
+	for (i = plan->n - 1; i >= 0; i--) {
+		if (plan->step[i].mode == IPSEC_MODE_TUNNEL) {
+			outer = &plan->step[i];
+			break;
+		}
+	}
+	if (outer) {
+		dst = route_outer(net, skb, plan->sa[i]->id.proto, outer->family,
+				  &outer->src, &outer->dst);
+		if (!dst)
+			return false;	/* out_step() counts it */
+		mtu = route_mtu(dst, outer->family);
+		dst_release(dst);
+	} else {
+		mtu = route_mtu(dst, l3->family);
+	}
+	if (skb->len + overhead <= mtu)
+		return false;
+	room = mtu > overhead ? mtu - overhead : 0;
+
+	if (l3->family == AF_INET) {
+		if (room < 68)		/* RFC 791's minimum: fragment instead */
+			return false;
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(room));
+	} else {
+		/* RFC 8200 5: below 1280, the tunnel fragments (as ip6_tunnel). */
+		if (room < IPV6_MIN_MTU)
+			return false;
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, room);
+	}
+	/* A route the protected packets share would learn the wrong MTU. */
+	if (outer && !to_tunnel_end(skb, l3->family, outer))
+		skb_dst_update_pmtu_no_confirm(skb, room);
+	nfipsec_pkt_count(nfipsec_net(net), NFIPSEC_STAT_OUT_PMTU);
+	return true;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Protecting a packet                                                    */
+/* ---------------------------------------------------------------------- */
+
 /*
  * Protect one (non-GSO) packet with @plan.  Owns @skb unless it returns
  * NF_ACCEPT (allowed only when @may_accept: the packet then continues
@@ -462,6 +612,10 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 	if (nfipsec_l3_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6, &l3) ||
 	    (l3.frag && plan->step[0].mode == IPSEC_MODE_TRANSPORT))
 		goto error;
+	if (out_too_big(state->net, skb, plan, &l3)) {
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
 	p = nfipsec_pkt_alloc(plan->sa, plan->n, GFP_ATOMIC);
 	if (!p)
 		goto error;
@@ -485,7 +639,7 @@ static unsigned int out_one(struct sk_buff *skb, const struct nf_hook_state *sta
 	}
 	if (may_accept && !has_tunnel(p)) {
 		/* Changed in place: the rest of the hook chain sends it. */
-		set_ignore_df(skb);
+		set_ignore_df(skb, p->family);
 		nfipsec_pkt_free(p);
 		return NF_ACCEPT;
 	}

@@ -40,6 +40,7 @@
 	X(OUT_SEQ_OVERFLOW,	"out_seq_overflow") /* sequence space used up */ \
 	X(OUT_NO_ROUTE,		"out_no_route")	/* tunnel endpoint unroutable */ \
 	X(OUT_ERROR,		"out_error")	/* memory, crypto, GSO errors */ \
+	X(OUT_PMTU,		"out_too_big")	/* too big once protected: ICMP sent */ \
 	/* inbound drops, by reason */						\
 	X(IN_NO_SA,		"in_no_sa")	/* unknown SPI */		\
 	X(IN_AUTH,		"in_auth_fail")	/* integrity check failed */	\
