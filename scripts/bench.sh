@@ -38,7 +38,7 @@ SCRIPTS=(selftests/bench/control_plane.sh selftests/bench/spd_scaling.sh
 	 selftests/bench/esp_throughput.sh)
 # Every result the scripts print (per kernel); a missing one is a failure.
 EXPECTED=(setkey_noop sa_add sa_dump sa_flush sa_mem spd_add spd_dump spd_flush spd_mem
-	  spd_xfrm_base spd_rate spd_retention spd_lookup_ns)
+	  spd_pps_base spd_pps spd_pps_kept spd_pkt_ns spd_xfrm_base spd_rate spd_retention spd_lookup_ns)
 for fig in tcp udp64; do
 	for alg in gcm cbc; do
 		for mode in transport tunnel; do
@@ -106,7 +106,7 @@ bad=()
 	echo "# host: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); load average $LOAD0 at start, $LOAD1 at the end"
 	echo "# run time ${ELAPSED}s; selftests/run.sh exit $rc"
 	echo "# ratio = nfipsec / reference (af_key + XFRM); 'better' says which direction is good; '-' = not measured on that side"
-	echo "# spd_*: nfipsec = in-kernel lookup microbenchmark, reference = XFRM end to end (UDP packets/s): absolute rates are not comparable (Documentation/benchmarks.md)"
+	echo "# spd_pps*, spd_pkt_ns: the same UDP sender and policies through each stack, end to end (compare spd_pps_kept and spd_pkt_ns: the stacks run minutes apart); spd_rate, spd_retention, spd_lookup_ns: nfipsec = in-kernel lookup microbenchmark, reference = XFRM end to end (UDP packets/s): absolute rates are not comparable (Documentation/benchmarks.md)"
 	echo "# esp_*: reference = XFRM alone (same SAs and policies through ip xfrm); clear = no IPsec; medians of n rounds; ratio_min..ratio_max = per-round nfipsec/XFRM; spread_* = (max - min) / median, %"
 	for k in "${KLIST[@]}"; do
 		stream=$LOGS/$k/stream.log

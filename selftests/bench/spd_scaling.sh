@@ -9,12 +9,14 @@
 #             microbenchmark through nfipsec.ko's spd_bench parameter):
 #             lookups per second at 1, 1,000, 10,000 and 100,000 policies
 #             of the "mixed" IPv4 selector set.
-#   XFRM      packets per second of a UDP sender (sendmmsg() of 32 on an
+#   packets  packets per second of a UDP sender (sendmmsg() of 32 on an
 #             unconnected socket, so every packet is routed and looked up
 #             in the SPD) out of a dummy device, from 192.0.2.1:40000 to
-#             4,096 destinations in 198.18.0.0/15 (ports 1..1024), with 1,
-#             1,000 and 10,000 "dir out" policies installed in its network
-#             namespace (`ip -batch`; no templates).  The same process sends
+#             4,096 destinations in 198.18.0.0/15 (ports 1..1024), with N
+#             "out" policies installed in its network namespace: through
+#             nfipsec (setkey -f, action none; 1, 1,000, 10,000 and 100,000)
+#             and, nfipsec unloaded, through XFRM (`ip -batch`, no
+#             templates; 1, 1,000 and 10,000).  The same process sends
 #             the same batches alternately through a twin namespace without
 #             any policy (XFRM skips the lookup there); each batch is timed
 #             and the median batch time gives ns per packet in each, so the
@@ -24,15 +26,17 @@
 #             subnets of /16../28 and host-to-host selectors with protocols
 #             and ports); none matches the traffic (selectors that could
 #             are drawn again), so every packet is looked up and leaves in
-#             clear.  Not at 100,000: XFRM's insertion of policies that are
+#             clear, on both.  XFRM not at 100,000: its insertion of policies that are
 #             not /32-/32 is quadratic (each insert walks and renumbers the
 #             whole inexact list of its direction); under TCG here 30,000
 #             took 6 minutes, 100,000 would take most of an hour
 #             (extrapolated).
 #
-# nfipsec has no packet path yet, so its figure is a per-lookup
-# microbenchmark while XFRM's is end-to-end packets per second: the two
-# absolute rates are NOT comparable.  What is compared is the scaling, the
+# The packet figures compare like with like: the same sender, the same
+# packets, the same policies, through each stack (spd_pps, and the time
+# the policies add to a packet, spd_pkt_ns: 1e9/pps(N) - 1e9/pps(none)).
+# The engine's microbenchmark is nfipsec's alone, so for spd_rate the two
+# absolute rates are NOT comparable.  What is compared there is the scaling, the
 # "retention" rate(N)/rate(1) of each, at the sizes both were measured at,
 # computed so that a host whose speed changes between sizes does not bias
 # it: for nfipsec, the median over runs at N each right after a run at 1;
@@ -62,7 +66,7 @@ REPS=${BENCH_SPD_REPS:-4}
 SECS=${BENCH_PPS_SECS:-3}
 MS=${BENCH_SPD_MS:-1000}
 SMALL=${SIZES[0]}
-XLARGE=${XSIZES[${#XSIZES[@]} - 1]}
+LARGE=$(printf '%s\n' "${SIZES[@]}" "${XSIZES[@]}" | sort -n | tail -n 1)
 [ "${XSIZES[0]}" = "$SMALL" ] || tap_bail "the first size must be the same for both (${XSIZES[0]} / $SMALL)"
 
 W=$(mktemp -d -p /var/tmp bench-spd.XXXXXX)
@@ -120,9 +124,7 @@ for n in "${SIZES[@]}"; do
 	fi
 done
 
-# --- XFRM: UDP packets per second through the output policy lookup -------------
-tap_check "rmmod nfipsec for the XFRM reference" unload nfipsec
-
+# --- packets per second through the output policy lookup ------------------------
 cat >"$W/udpsend.c" <<'EOF'
 /*
  * UDP packet cost through two network namespaces at once: sockets A and B
@@ -277,10 +279,11 @@ tap_check "compile the UDP sender" cc -O2 -Wall -o "$W/udpsend" "$W/udpsend.c"
 # traffic, udp 192.0.2.1:40000 -> 198.18.0.0/15 ports 1..1024 (selectors
 # that could are drawn again, as are duplicates: XFRM refuses those
 # whatever the priority).
-python3 - "$XLARGE" >"$W/policies" <<'EOF'
+python3 - "$LARGE" "$W/policies.setkey" >"$W/policies" <<'EOF'
 import random, sys
 
 n = int(sys.argv[1])
+sk = open(sys.argv[2], "w")
 rnd = random.Random(0x6e66697073656321)
 SRC, SPORT, DNET, DPLEN = 0xC0000201, 40000, 0xC6120000, 15
 SPACES = [(0x0A000000, 8), (0, 0), (0xAC100000, 12), (0xC0A80000, 16), (0x0A000000, 8)]
@@ -346,9 +349,23 @@ while len(seen) < n:
         line += " proto " + proto
         line += " sport %d" % sport if sport else ""
         line += " dport %d" % dport if dport else ""
-    print(line + " dir out priority %d" % rnd.randrange(8))
+    prio = rnd.randrange(8)
+    print(line + " dir out priority %d" % prio)
+    # setkey: the same selector; "prio N" is stored as 2^31 - N, so the
+    # same priority number as XFRM's.  ICMP type and code go as the ports
+    # (code 0: any).
+    sp, dp, up = "any", "any", "any"
+    if proto == "icmp":
+        up = "icmp" + (" %d,0" % sport if sport is not None else "")
+    elif proto:
+        up = proto
+        sp = str(sport) if sport else "any"
+        dp = str(dport) if dport else "any"
+    sk.write("spdadd %s/%d[%s] %s/%d[%s] %s -P out prio %d none;\n" %
+             (a(s), sl, sp, a(d), dl, dp, up, 2**31 - prio))
 EOF
-tap_is "generated $XLARGE XFRM policies" "$(wc -l <"$W/policies")" "$XLARGE"
+tap_is "generated $LARGE XFRM policies" "$(wc -l <"$W/policies")" "$LARGE"
+tap_is "and the same in setkey's form" "$(wc -l <"$W/policies.setkey")" "$LARGE"
 
 # Two identical hosts: "x" gets the policies, "y" never has any and is the
 # baseline, measured batch by batch alternately with x by the same sender
@@ -356,16 +373,22 @@ tap_is "generated $XLARGE XFRM policies" "$(wc -l <"$W/policies")" "$XLARGE"
 # moments of a shared host.
 # One gateway neighbour (NOARP dummy): 4,096 destinations would otherwise
 # be 4,096 neighbour entries, past the table's gc thresholds.
-for h in x y; do
-	ns_create $h
-	ip -n $h link add dummy0 type dummy
-	ip -n $h addr add 192.0.2.1/24 dev dummy0
-	ip -n $h link set dummy0 up
-	ip -n $h route add 198.18.0.0/15 via 192.0.2.2 dev dummy0
-done
+make_hosts() {
+	local h
+	for h in x y; do
+		ns_create $h
+		ip -n $h link add dummy0 type dummy
+		ip -n $h addr add 192.0.2.1/24 dev dummy0
+		ip -n $h link set dummy0 up
+		ip -n $h route add 198.18.0.0/15 via 192.0.2.2 dev dummy0
+	done
+}
 
 xfrm_out_count() {
 	ip -n x xfrm policy count | sed -n 's/.*OUT \([0-9]*\).*/\1/p' | head -n 1
+}
+nf_out_count() {
+	ip netns exec x "$SETKEY" -DP | grep -c '^[0-9]'
 }
 txp() { ip netns exec "$1" cat /sys/class/net/dummy0/statistics/tx_packets; }
 
@@ -392,47 +415,71 @@ send_run() {	# SECONDS
 	YNS=$(sed -n 's/^b .* ns_per_pkt=\([0-9.]*\) .*/\1/p' <<<"$out")
 }
 
-# REPS runs; XF[N] and XB[N] = packets/s with N policies and with none,
+# REPS runs; PF[N] and PB[N] = packets/s with N policies and with none,
 # from the least disturbed run (the smallest sum of the two).
-declare -A XF XB
 pps() { awk -v ns="$1" 'BEGIN { if (ns + 0 > 0) printf "%.0f", 1e9 / ns; else print "nan" }'; }
-measure_pps() {	# N
-	local n=$1 px=() py=() _ best
+measure_pps() {	# STACK N
+	local who=$1 n=$2 px=() py=() _ best
 	for _ in $(seq "$REPS"); do
 		send_run "$SECS"
 		[ -n "$XNS" ] && [ -n "$YNS" ] && px+=("$XNS") && py+=("$YNS")
 	done
-	XF[$n]='' XB[$n]=''
+	PF[$n]='' PB[$n]=''
 	if [ ${#px[@]} = "$REPS" ]; then
 		best=$(for i in "${!px[@]}"; do echo "$i ${px[i]} ${py[i]}"; done |
 			awk 'NR == 1 || $2 + $3 < min { min = $2 + $3; i = $1 } END { print i }')
-		XF[$n]=$(pps "${px[best]}") XB[$n]=$(pps "${py[best]}")
-		tap_ok "XFRM: $n policies ${XF[$n]} UDP packets/s, none ${XB[$n]}, all sent in clear (ns/packet: ${px[*]} / ${py[*]})"
+		PF[$n]=$(pps "${px[best]}") PB[$n]=$(pps "${py[best]}")
+		tap_ok "$who: $n policies ${PF[$n]} UDP packets/s, none ${PB[$n]}, all sent in clear (ns/packet: ${px[*]} / ${py[*]})"
 	else
-		tap_fail "XFRM: $n policies (runs that worked: ${px[*]} / ${py[*]})"
+		tap_fail "$who: $n policies (runs that worked: ${px[*]} / ${py[*]})"
 	fi
 }
 
-# Warm up (TCG translates code paths on their first use).
-send_run 1
-have=0
-for n in "${XSIZES[@]}"; do
-	if [ "$n" -gt "$have" ]; then
-		sed -n "$((have + 1)),${n}p" "$W/policies" >"$W/batch"
-		t0=${EPOCHREALTIME/./}
-		ip netns exec x ip -batch "$W/batch" >"$W/batch.out" 2>&1
-		rc=$?
-		t1=${EPOCHREALTIME/./}
-		head -n 5 "$W/batch.out" | sed 's/^/# /'
-		tap_is "XFRM: $n policies installed (ip -batch exit $rc; $((n - have)) in $(( (t1 - t0) / 1000 )) ms)" \
-			"$(xfrm_out_count)" "$n"
-		have=$n
-	fi
-	measure_pps "$n"
-done
+# Install the policies of FILE up to N in x with INSTALL (the lines after
+# those already there), check COUNT, and measure; PF/PB as above.
+declare -A PF PB
+pps_sizes() {	# STACK FILE INSTALL COUNT N...
+	local who=$1 file=$2 install=$3 count=$4 have=0 n t0 t1 rc
+	shift 4
+	# Warm up (TCG translates code paths on their first use).
+	send_run 1
+	for n in "$@"; do
+		if [ "$n" -gt "$have" ]; then
+			sed -n "$((have + 1)),${n}p" "$file" >"$W/batch"
+			t0=${EPOCHREALTIME/./}
+			$install "$W/batch" >"$W/batch.out" 2>&1
+			rc=$?
+			t1=${EPOCHREALTIME/./}
+			head -n 5 "$W/batch.out" | sed 's/^/# /'
+			tap_is "$who: $n policies installed (exit $rc; $((n - have)) in $(( (t1 - t0) / 1000 )) ms)" \
+				"$($count)" "$n"
+			have=$n
+		fi
+		measure_pps "$who" "$n"
+	done
+}
+xfrm_install() { ip netns exec x ip -batch "$1"; }
+nf_install() { ip netns exec x "$SETKEY" -f "$1"; }
+
+# nfipsec first (loaded by the harness), all sizes.
+declare -A NP NPB
+make_hosts
+pps_sizes nfipsec "$W/policies.setkey" nf_install nf_out_count "${SIZES[@]}"
+for n in "${SIZES[@]}"; do NP[$n]=${PF[$n]} NPB[$n]=${PB[$n]}; done
+t0=${EPOCHREALTIME/./}
+ip netns exec x "$SETKEY" -FP
+tap_diag "nfipsec: flushed ${SIZES[${#SIZES[@]} - 1]} policies in $(( (${EPOCHREALTIME/./} - t0) / 1000 )) ms"
+ns_delete x y
+
+# Then XFRM, nfipsec unloaded.
+tap_check "rmmod nfipsec for the XFRM reference" unload nfipsec
+declare -A XF XB
+make_hosts
+pps_sizes XFRM "$W/policies" xfrm_install xfrm_out_count "${XSIZES[@]}"
+for n in "${XSIZES[@]}"; do XF[$n]=${PF[$n]} XB[$n]=${PB[$n]}; done
 t0=${EPOCHREALTIME/./}
 ip -n x xfrm policy flush
-tap_diag "XFRM: flushed $have policies in $(( (${EPOCHREALTIME/./} - t0) / 1000 )) ms"
+tap_diag "XFRM: flushed ${XSIZES[${#XSIZES[@]} - 1]} policies in $(( (${EPOCHREALTIME/./} - t0) / 1000 )) ms"
 ns_delete x y
 
 tap_check "insmod nfipsec again" reload_nfipsec
@@ -448,7 +495,34 @@ xfrm_ns() {	# PPS(N) PPS(none): extra ns per packet
 }
 in_xfrm() { [[ " ${XSIZES[*]} " == *" $1 "* ]]; }
 
-tap_diag "nfipsec = the SPD engine's in-kernel lookup microbenchmark (lookups/s);" \
+# Packets: the same sender through each stack.  spd_pps_base is the rate
+# in the twin namespace without policies, measured alternately with N;
+# nfipsec's and XFRM's are minutes apart, so the host may differ between
+# them: spd_pps_kept and spd_pkt_ns compare each stack with its own base.
+for n in "${SIZES[@]}"; do
+	xr=- xb=- rr=- xn=-
+	if in_xfrm "$n"; then
+		xr=${XF[$n]:-} xb=${XB[$n]:-}
+		rr=$(ratio "${NP[$n]:-}" "$xr")
+		xn=$(xfrm_ns "$xr" "$xb")
+	fi
+	bench spd_pps_base "$n" "${NPB[$n]:-}" "$xb" "$(ratio "${NPB[$n]:-}" "$xb" | sed 's/^nan$/-/')" pkts/s higher
+	bench spd_pps "$n" "${NP[$n]:-}" "$xr" "$rr" pkts/s higher
+	# pps(N) / pps(none) of each, from the same runs: what the policies
+	# leave of the packet rate, whatever the host did between the stacks.
+	kn=$(ratio "${NP[$n]:-}" "${NPB[$n]:-}") kx=- kr=-
+	if in_xfrm "$n"; then
+		kx=$(ratio "$xr" "$xb")
+		kr=$(ratio "$kn" "$kx")
+	fi
+	bench spd_pps_kept "$n" "$kn" "$kx" "$kr" "pps($n)/pps(none)" higher
+	nn=$(xfrm_ns "${NP[$n]:-}" "${NPB[$n]:-}")
+	rn=-
+	in_xfrm "$n" && rn=$(awk -v a="$nn" -v b="$xn" 'BEGIN { if (b + 0 > 0 && a != "nan") printf "%.3f", a / b; else print "-" }')
+	bench spd_pkt_ns "$n" "$nn" "$xn" "$rn" ns lower
+done
+
+tap_diag "spd_rate: nfipsec = the SPD engine's in-kernel lookup microbenchmark (lookups/s);" \
 	"reference = XFRM end to end, UDP packets/s through route + policy lookup." \
 	"Absolute rates are not comparable: compare the retention rate(N)/rate($SMALL) and" \
 	"the cost per lookup (spd_lookup_ns), with the caveats of Documentation/benchmarks.md."
