@@ -557,6 +557,14 @@ static bool out_too_big(struct net *net, struct sk_buff *skb,
 		}
 	}
 	if (outer) {
+		/*
+		 * Small enough for any route of the outer family (IPv6's 1280;
+		 * for IPv4 576, what every host must accept): no route lookup
+		 * for ACKs and small datagrams.  A tunnel over a narrower IPv4
+		 * path gets these fragmented after protection, as before.
+		 */
+		if (skb->len + overhead <= (outer->family == AF_INET6 ? IPV6_MIN_MTU : 576))
+			return false;
 		dst = route_outer(net, skb, plan->sa[i]->id.proto, outer->family,
 				  &outer->src, &outer->dst);
 		if (!dst)
