@@ -565,6 +565,19 @@ static void expire_one(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
 	default:
 		if (hit(sa, &sa->hard, now)) {
 			/*
+			 * A soft limit passed unannounced (this worker ran late,
+			 * or one packet crossed both byte limits) is announced
+			 * first: a daemon always hears soft before hard, as
+			 * XFRM's timer makes sure for add and use times.
+			 */
+			if (!sa->soft_fired && hit(sa, &sa->soft, now)) {
+				WRITE_ONCE(sa->soft_fired, true);
+				WRITE_ONCE(sa->state, SADB_SASTATE_DYING);
+				if (db->ops && db->ops->expired)
+					db->ops->expired(db, sa, NFIPSEC_EXPIRE_SOFT,
+							 &sa->soft);
+			}
+			/*
 			 * Hard limit: no more traffic.  It leaves the lookup
 			 * tables now and stays listed as DEAD for a while, so
 			 * that setkey -D -a can show it.

@@ -375,7 +375,8 @@ run_kernel() {
 		printf 'NFIPSEC_KMEMLEAK=%q\n' "$kmemleak"
 		printf 'NFIPSEC_TEST_TIMEOUT=%q\n' "${NFIPSEC_TEST_TIMEOUT:-600}"
 		printf 'NFIPSEC_TESTS=('
-		printf '%q ' "${SEL_TESTS[@]}"
+		# --kunit-only selects none: an empty list, not one empty name.
+		[ ${#SEL_TESTS[@]} = 0 ] || printf '%q ' "${SEL_TESTS[@]}"
 		printf ')\n'
 	} > "$job"
 

@@ -6,6 +6,7 @@
  * and the lifetime state machine driven by traffic accounting.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/in.h>
 #include <linux/ipsec.h>
 #include <linux/random.h>
@@ -275,6 +276,83 @@ static void lifetime_by_bytes(struct kunit *test)
 	nfipsec_sadb_destroy(db);
 }
 
+/* What the owner heard, in order: kind and the SA's state at the time. */
+struct expiry_log {
+	unsigned int n;
+	enum nfipsec_expiry kind[4];
+	u8 state[4];
+};
+
+static void log_expired(struct nfipsec_sadb *db, struct nfipsec_sa *sa,
+			enum nfipsec_expiry kind,
+			const struct nfipsec_lifetime *which)
+{
+	struct expiry_log *log = db->owner;
+
+	if (log->n < ARRAY_SIZE(log->kind)) {
+		log->kind[log->n] = kind;
+		log->state[log->n] = sa->state;
+		log->n++;
+	}
+}
+
+static const struct nfipsec_sadb_ops log_ops = { .expired = log_expired };
+
+static void expect_soft_then_hard(struct kunit *test, const struct expiry_log *log)
+{
+	KUNIT_ASSERT_EQ(test, log->n, 2u);
+	KUNIT_EXPECT_EQ(test, log->kind[0], NFIPSEC_EXPIRE_SOFT);
+	KUNIT_EXPECT_EQ(test, log->state[0], SADB_SASTATE_DYING);
+	KUNIT_EXPECT_EQ(test, log->kind[1], NFIPSEC_EXPIRE_HARD);
+	KUNIT_EXPECT_EQ(test, log->state[1], SADB_SASTATE_DEAD);
+}
+
+/*
+ * Soft is announced before hard even when both limits are found passed at
+ * once: one packet over both byte limits, and an add-time timer that ran
+ * after the hard deadline (a starved guest).
+ */
+static void soft_before_hard(struct kunit *test)
+{
+	struct expiry_log log_b = { }, log_t = { };
+	struct nfipsec_sadb *db = kunit_kzalloc(test, sizeof(*db), GFP_KERNEL);
+	struct nfipsec_sa *sa;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, db);
+	KUNIT_ASSERT_EQ(test, nfipsec_sadb_init(db, &log_ops, &log_b), 0);
+	sa = make_sa(AF_INET, 1, 2, 0x2001, IPPROTO_ESP, SADB_SASTATE_MATURE);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	sa->soft.bytes = 1000;
+	sa->hard.bytes = 2000;
+	mutex_lock(&db->lock);
+	KUNIT_ASSERT_EQ(test, nfipsec_sa_insert(db, sa), 0);
+	mutex_unlock(&db->lock);
+	nfipsec_sa_account(sa, 5000);
+	flush_work(&db->expire_work);
+	expect_soft_then_hard(test, &log_b);
+	nfipsec_sa_put(sa);
+
+	db->owner = &log_t;
+	sa = make_sa(AF_INET, 1, 2, 0x2002, IPPROTO_ESP, SADB_SASTATE_MATURE);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	sa->soft.addtime = 1;
+	sa->hard.addtime = 2;
+	mutex_lock(&db->lock);
+	KUNIT_ASSERT_EQ(test, nfipsec_sa_insert(db, sa), 0);
+	/* Added ten seconds ago: the timer fires past both deadlines. */
+	sa->created_mono -= 10;
+	nfipsec_sa_lifetimes_changed(sa);
+	mutex_unlock(&db->lock);
+	for (i = 0; i < 100 && READ_ONCE(sa->state) != SADB_SASTATE_DEAD; i++) {
+		msleep(20);
+		flush_work(&db->expire_work);
+	}
+	expect_soft_then_hard(test, &log_t);
+	nfipsec_sa_put(sa);
+	nfipsec_sadb_destroy(db);
+}
+
 /* MATURE beats DYING; reqid and mode narrow the choice. */
 static void outbound_choice(struct kunit *test)
 {
@@ -315,6 +393,7 @@ static struct kunit_case sadb_cases[] = {
 	KUNIT_CASE(spi_allocation),
 	KUNIT_CASE(larval_lookups),
 	KUNIT_CASE(lifetime_by_bytes),
+	KUNIT_CASE(soft_before_hard),
 	KUNIT_CASE(outbound_choice),
 	{ }
 };
