@@ -196,10 +196,10 @@ spdadd 10.66.0.2 10.66.0.1 udp -P in ipsec ipcomp/transport//use;
 E
 LISTEN=$(mktemp)
 tap_on_exit "rm -f $LISTEN"
-ip netns exec nf timeout 90 python3 -c '
+ip netns exec nf timeout 400 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.66.0.1", 6666)); s.settimeout(60)
+s.bind(("10.66.0.1", 6666)); s.settimeout(300)	# four python starts on a loaded debug guest
 n = 0
 try:
     while True:
