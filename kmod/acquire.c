@@ -131,35 +131,124 @@ static void put_comb(struct sk_buff *skb, const struct nfipsec_alg *a,
 }
 
 /*
- * The proposal: for AH every integrity algorithm, for ESP every AEAD alone
- * and every other cipher with every integrity algorithm, for IPcomp every
- * compressor — what this kernel can run now.
+ * The proposal, in decreasing order of preference as RFC 2367 (2.3.5)
+ * asks: for AH the integrity algorithms, for ESP the AEADs alone and then
+ * every other cipher with every integrity algorithm, for IPcomp the
+ * compressors -- what this kernel can run now.  Algorithms of the table
+ * that the lists below do not name follow, in table order.
+ *
+ * The whole ACQUIRE is kept within ACQ_MSG_MAX bytes: strongSwan's
+ * kernel-pfkey reads its event socket into a 4096-byte buffer
+ * (PFKEY_BUFFER_SIZE in kernel_pfkey_ipsec.c) and throws away any longer
+ * message ("buffer was too small to receive the complete PF_KEY
+ * message"), so an ACQUIRE listing every cipher x integrity pair (80
+ * combinations, 5848 bytes, on Debian's 6.1 with the usual crypto modules;
+ * up to 98) never reached charon and its trap policies never negotiated.
+ * 55 combinations fit; the least preferred are left out.
  */
-static unsigned int walk_combs(struct sk_buff *skb, u8 proto, const bool *ok)
+#define ACQ_MSG_MAX	4096
+
+static const u8 pref_aead[] = {
+	SADB_X_EALG_AES_GCM_ICV16, SADB_X_EALG_AES_GCM_ICV12,
+	SADB_X_EALG_AES_GCM_ICV8, SADB_X_EALG_CHACHA20_POLY1305,
+	SADB_X_EALG_AES_CCM_ICV16, SADB_X_EALG_AES_CCM_ICV12,
+	SADB_X_EALG_AES_CCM_ICV8, SADB_X_EALG_NULL_AES_GMAC,
+};
+
+static const u8 pref_enc[] = {
+	SADB_X_EALG_AESCBC, SADB_X_EALG_AESCTR, SADB_X_EALG_CAMELLIACBC,
+	SADB_X_EALG_TWOFISHCBC, SADB_X_EALG_SERPENTCBC, SADB_X_EALG_SM4CBC,
+	SADB_EALG_3DESCBC, SADB_X_EALG_BLOWFISHCBC, SADB_X_EALG_CASTCBC,
+	SADB_EALG_DESCBC,
+};
+
+static const u8 pref_auth[] = {
+	SADB_X_AALG_SHA2_256HMAC, SADB_X_AALG_SHA2_384HMAC,
+	SADB_X_AALG_SHA2_512HMAC, SADB_AALG_SHA1HMAC,
+	SADB_X_AALG_AES_XCBC_MAC, SADB_X_AALG_AES_CMAC,
+	SADB_X_AALG_SM3_256HMAC, SADB_X_AALG_RIPEMD160HMAC, SADB_AALG_MD5HMAC,
+};
+
+static const u8 pref_comp[] = {
+	SADB_X_CALG_DEFLATE, SADB_X_CALG_LZS, SADB_X_CALG_LZJH,
+};
+
+static bool in_list(const u8 *ids, unsigned int n, u8 id)
 {
-	const struct nfipsec_alg *a, *e;
+	while (n--)
+		if (ids[n] == id)
+			return true;
+	return false;
+}
+
+/*
+ * The usable algorithms of @type (AEAD or not, for ESP ciphers) in
+ * preference order: table indexes into @out, their number returned.
+ */
+static unsigned int ordered(const bool *ok, u8 type, int aead,
+			    const u8 *pref, unsigned int npref, u8 *out)
+{
+	const struct nfipsec_alg *a;
 	unsigned int i, j, n = 0;
 
-	for (i = 0; (e = nfipsec_alg_at(i)); i++) {
-		if (!ok[i])
-			continue;
-		if (proto == IPPROTO_AH) {
-			if (e->type == NFIPSEC_ALG_AUTH && (n++, skb))
-				put_comb(skb, e, NULL);
-		} else if (proto == IPPROTO_COMP) {
-			if (e->type == NFIPSEC_ALG_COMP && (n++, skb))
-				put_comb(skb, NULL, e);
-		} else if (e->type == NFIPSEC_ALG_ENC) {
-			if (e->flags & NFIPSEC_ALG_F_AEAD) {
-				if (n++, skb)
-					put_comb(skb, NULL, e);
-				continue;
-			}
-			for (j = 0; (a = nfipsec_alg_at(j)); j++)
-				if (ok[j] && a->type == NFIPSEC_ALG_AUTH && (n++, skb))
-					put_comb(skb, a, e);
-		}
+	for (j = 0; j < npref; j++)
+		for (i = 0; (a = nfipsec_alg_at(i)); i++)
+			if (ok[i] && a->type == type && a->id == pref[j] &&
+			    (aead < 0 || !!(a->flags & NFIPSEC_ALG_F_AEAD) == aead))
+				out[n++] = i;
+	for (i = 0; (a = nfipsec_alg_at(i)); i++)
+		if (ok[i] && a->type == type && !in_list(pref, npref, a->id) &&
+		    (aead < 0 || !!(a->flags & NFIPSEC_ALG_F_AEAD) == aead))
+			out[n++] = i;
+	return n;
+}
+
+/* One combination, unless @max are there already: false when full. */
+static bool add_comb(struct sk_buff *skb, unsigned int *n, unsigned int max,
+		     const struct nfipsec_alg *a, const struct nfipsec_alg *e)
+{
+	if (*n >= max)
+		return false;
+	(*n)++;
+	if (skb)
+		put_comb(skb, a, e);
+	return true;
+}
+
+/* Put (or with @skb NULL, count) at most @max combinations. */
+static unsigned int walk_combs(struct sk_buff *skb, u8 proto, const bool *ok,
+			       unsigned int max)
+{
+	u8 auth[NFIPSEC_ALG_MAX], enc[NFIPSEC_ALG_MAX];
+	unsigned int na, ne, i, j, n = 0;
+
+	if (proto == IPPROTO_AH) {
+		na = ordered(ok, NFIPSEC_ALG_AUTH, -1, pref_auth,
+			     ARRAY_SIZE(pref_auth), auth);
+		for (i = 0; i < na; i++)
+			if (!add_comb(skb, &n, max, nfipsec_alg_at(auth[i]), NULL))
+				break;
+		return n;
 	}
+	if (proto == IPPROTO_COMP) {
+		ne = ordered(ok, NFIPSEC_ALG_COMP, -1, pref_comp,
+			     ARRAY_SIZE(pref_comp), enc);
+		for (i = 0; i < ne; i++)
+			if (!add_comb(skb, &n, max, NULL, nfipsec_alg_at(enc[i])))
+				break;
+		return n;
+	}
+	ne = ordered(ok, NFIPSEC_ALG_ENC, 1, pref_aead, ARRAY_SIZE(pref_aead), enc);
+	for (i = 0; i < ne; i++)
+		if (!add_comb(skb, &n, max, NULL, nfipsec_alg_at(enc[i])))
+			return n;
+	na = ordered(ok, NFIPSEC_ALG_AUTH, -1, pref_auth, ARRAY_SIZE(pref_auth), auth);
+	ne = ordered(ok, NFIPSEC_ALG_ENC, 0, pref_enc, ARRAY_SIZE(pref_enc), enc);
+	for (i = 0; i < ne; i++)
+		for (j = 0; j < na; j++)
+			if (!add_comb(skb, &n, max, nfipsec_alg_at(auth[j]),
+				      nfipsec_alg_at(enc[i])))
+				return n;
 	return n;
 }
 
@@ -173,14 +262,15 @@ static void usable_algs(bool *ok)
 		ok[i] = !(alg->flags & NFIPSEC_ALG_F_NULL) && nfipsec_alg_available(alg);
 }
 
-static void put_proposal(struct sk_buff *skb, u8 proto, const bool *ok)
+static void put_proposal(struct sk_buff *skb, u8 proto, const bool *ok,
+			 unsigned int max)
 {
 	unsigned int start = skb->len;
 	struct sadb_prop *prop;
 
 	prop = put_ext(skb, sizeof(*prop), SADB_EXT_PROPOSAL);
 	prop->sadb_prop_replay = 32;
-	walk_combs(skb, proto, ok);
+	walk_combs(skb, proto, ok, max);
 	prop = (struct sadb_prop *)(skb->data + start);
 	prop->sadb_prop_len = (skb->len - start) / 8;
 }
@@ -191,13 +281,15 @@ static struct sk_buff *acquire_msg(const struct acq_req *q, u32 seq)
 	struct sadb_x_policy *xp;
 	struct sadb_msg *h;
 	struct sk_buff *skb;
+	unsigned int max;
 	size_t len;
 
 	usable_algs(ok);
 	len = sizeof(struct sadb_msg) +
 	      2 * (sizeof(struct sadb_address) + sockaddr_bytes(q->family)) +
-	      sizeof(struct sadb_x_policy) + sizeof(struct sadb_prop) +
-	      walk_combs(NULL, q->proto, ok) * sizeof(struct sadb_comb);
+	      sizeof(struct sadb_x_policy) + sizeof(struct sadb_prop);
+	max = (ACQ_MSG_MAX - len) / sizeof(struct sadb_comb);
+	len += walk_combs(NULL, q->proto, ok, max) * sizeof(struct sadb_comb);
 	skb = alloc_skb(len, GFP_KERNEL);
 	if (!skb)
 		return NULL;
@@ -213,7 +305,7 @@ static struct sk_buff *acquire_msg(const struct acq_req *q, u32 seq)
 	xp->sadb_x_policy_dir = IPSEC_DIR_OUTBOUND;
 	xp->sadb_x_policy_id = q->policy_id;
 	xp->sadb_x_policy_priority = q->priority;
-	put_proposal(skb, q->proto, ok);
+	put_proposal(skb, q->proto, ok, max);
 	h->sadb_msg_len = skb->len / 8;
 	return skb;
 }

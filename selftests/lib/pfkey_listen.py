@@ -9,7 +9,7 @@ Opens a PF_KEY socket, sends SADB_REGISTER for each SATYPE (esp, ah,
 ipcomp; default esp), prints the REGISTER reply's algorithm count, then one
 line per message received:
 
-    ACQUIRE seq=N satype=esp src=A dst=B policy_id=I dir=D combs=C
+    ACQUIRE seq=N satype=esp src=A dst=B policy_id=I dir=D combs=C len=BYTES
     EXPIRE soft|hard satype=esp spi=0x.. bytes=N
     MSG type=T seq=N
 
@@ -85,8 +85,8 @@ def main():
             prop = e.get(EXT_PROPOSAL, b"")
             combs = (len(prop) - 8) // 72 if prop else 0
             src, dst = addr(e[EXT_SRC]), addr(e[EXT_DST])
-            print("ACQUIRE seq=%d satype=%s src=%s dst=%s policy_id=%d dir=%d combs=%d"
-                  % (seq, sat, src, dst, pid_, pdir, combs), flush=True)
+            print("ACQUIRE seq=%d satype=%s src=%s dst=%s policy_id=%d dir=%d combs=%d len=%d"
+                  % (seq, sat, src, dst, pid_, pdir, combs, len(m)), flush=True)
             if a.on_acquire:
                 env = dict(os.environ, ACQ_SEQ=str(seq), ACQ_SRC=src, ACQ_DST=dst)
                 subprocess.run(a.on_acquire, shell=True, env=env, check=False)
