@@ -274,7 +274,8 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 		in_drop(p, NFIPSEC_STAT_IN_REPLAY);
 		goto out;
 	}
-	nfipsec_sa_account(sa, skb->len);
+	/* The payload the SA protected, as XFRM counts it (see out_step()). */
+	nfipsec_sa_account(sa, skb->len - p->hdrlen);
 	skb->ip_summed = CHECKSUM_NONE;	/* any device checksum covered ciphertext */
 
 	mode = sa->mode;

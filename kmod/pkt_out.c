@@ -337,6 +337,13 @@ static int out_step(struct nfipsec_pkt *p)
 		skb_dst_set(skb, dst);
 		memset(skb->cb, 0, sizeof(skb->cb));
 	}
+	/*
+	 * The SA's bytes are what it is about to protect, as XFRM counts
+	 * them: the payload behind the headers that stay in front (the
+	 * upper-layer segment in transport mode, the whole inner packet in
+	 * tunnel mode), before compression, without ESP's or AH's overhead.
+	 */
+	nfipsec_sa_account(sa, skb->len - p->hdrlen);
 	switch (sa->id.proto) {
 	case IPPROTO_AH:
 		return nfipsec_ah_output(p);
@@ -349,7 +356,7 @@ static int out_step(struct nfipsec_pkt *p)
 
 /*
  * Step p->step is done (@as_is: IPcomp sent it uncompressed): count it
- * against the namespace and the SA.
+ * against the namespace (out_step() counted the SA's bytes).
  */
 static void out_step_done(struct nfipsec_pkt *p, bool as_is)
 {
@@ -368,7 +375,6 @@ static void out_step_done(struct nfipsec_pkt *p, bool as_is)
 		break;
 	}
 	nfipsec_pkt_count(nfipsec_net(p->net), stat);
-	nfipsec_sa_account(sa, p->skb->len);
 	p->step++;
 }
 

@@ -143,7 +143,8 @@ COMBO_NAMES=("transport v4" "transport v6" "tunnel v4" "tunnel v6" "tunnel 4-in-
 POINT_NAMES=("configure (setkey in nf, ip xfrm in xf)" "ping nf -> xf" "ping xf -> nf"
 	"256 KiB TCP nf -> xf arrives intact" "256 KiB TCP xf -> nf arrives intact"
 	"the wire carries ESP both ways, no cleartext" "XFRM counted packets on both SAs in xf"
-	"both SAs' current bytes rose in nf (setkey -D)")
+	"both SAs' current bytes rose in nf (setkey -D)"
+	"after the pings, nf counted the bytes xf counted on both SAs (the protected payload)")
 POINTS=${#POINT_NAMES[@]}
 
 # af_key's ICV lengths (Linux's xfrm_algo.c: HMAC-SHA-256 truncated to 96
@@ -494,6 +495,39 @@ nf_counters() {	# SPI-OUT SPI-IN
 		}'
 }
 
+# The current byte count of the SA with SPI in NS, as that side's tool
+# shows it (ip -s xfrm state's "lifetime current", or setkey -D's
+# "current: N(bytes)").
+sa_bytes() {	# NS SPI
+	if [ "$1" = xf ] || [ "$NF_IMPL" = xfrm ]; then
+		ip -n "$1" -s xfrm state | awk -v spi="$2" '
+			/proto esp spi/ { for (i = 1; i <= NF; i++) if ($i == "spi") { cur = $(i + 1); sub(/\(.*/, "", cur) } }
+			/lifetime current:/ { lc = 1; next }
+			lc && /\(bytes\)/ { s = $0; sub(/\(bytes\).*/, "", s); sub(/.* /, "", s); by[cur] = s + 0; lc = 0 }
+			END { print (spi in by) ? by[spi] : "none" }'
+	else
+		ip netns exec nf "$SETKEY" -D 2>&1 | awk -v spi="$2" '
+			/ spi=[0-9]+\(0x/ { s = $0; sub(/.* spi=[0-9]+\(/, "", s); sub(/\).*/, "", s); cur = s }
+			/current: [0-9]+\(bytes\)/ { s = $0; sub(/.*current: /, "", s); sub(/\(bytes\).*/, "", s); by[cur] = s + 0 }
+			END { print (spi in by) ? by[spi] : "none" }'
+	fi
+}
+
+# Both ends count the same packets on an SA, one as it sends them and
+# one as it receives them, and XFRM counts the payload the SA protects:
+# nf must count the same bytes (an SA's byte lifetimes, what IKE
+# daemons rekey by, then mean the same on both).  BYTES is
+# "NF-OUT NF-IN XF-OUT XF-IN", read right after the pings, before any
+# bulk traffic could lose a packet between the two counts.
+same_bytes() {	# SPI-OUT SPI-IN BYTES
+	local nfo nfi xfo xfi
+	read -r nfo nfi xfo xfi <<<"$3"
+	echo "SA $1 (nf -> xf): nf counted $nfo bytes, xf $xfo"
+	echo "SA $2 (xf -> nf): nf counted $nfi bytes, xf $xfi"
+	[ "$nfo" != none ] && [ "$nfo" -gt 0 ] && [ "$nfo" = "$xfo" ] &&
+		[ "$nfi" != none ] && [ "$nfi" -gt 0 ] && [ "$nfi" = "$xfi" ]
+}
+
 diagnostics() {	# MARK
 	local m
 	tap_diag "--- state after the failure"
@@ -526,7 +560,7 @@ skip_case() {	# LABEL REASON
 # --- one case -----------------------------------------------------------------
 run_case() {	# NUMBER ALG-INDEX COMBO-INDEX
 	local i=$1 mode ifam ofam label on ox tn tx tun_o="" tun_i="" tmpl_o="" tmpl_i="" xflag=""
-	local spi_o spi_i eko eki ako aki sao sai xao xai nf_conf xf_conf nf_xfrm mark t0
+	local spi_o spi_i eko eki ako aki sao sai xao xai nf_conf xf_conf nf_xfrm mark t0 pinged_bytes
 	t0=$EPOCHREALTIME
 	load_row "$2"
 	read -r mode ifam ofam <<<"${COMBOS[$3]}"
@@ -600,6 +634,7 @@ xfrm policy add src $tx dst $tn dir in tmpl $tmpl_o proto esp mode $mode level r
 	fi
 	point "$label: ${POINT_NAMES[1]}" ping_peer nf "$ifam" "$tx"
 	point "$label: ${POINT_NAMES[2]}" ping_peer xf "$ifam" "$tn"
+	pinged_bytes="$(sa_bytes nf "$spi_o") $(sa_bytes nf "$spi_i") $(sa_bytes xf "$spi_o") $(sa_bytes xf "$spi_i")"
 	# Nothing got through: fail TCP fast rather than wait out its timeout.
 	TCP_TIMEOUT=20
 	# KASAN and lockdep: 256 KiB took longer than 20 s on a loaded debug guest.
@@ -610,6 +645,7 @@ xfrm policy add src $tx dst $tn dir in tmpl $tmpl_o proto esp mode $mode level r
 	point "$label: ${POINT_NAMES[5]}" wire_check "$mark" "$spi_o" "$spi_i" "$tn" "$tx" "$on" "$ox"
 	point "$label: ${POINT_NAMES[6]}" xfrm_counters xf "$spi_o" "$spi_i"
 	point "$label: ${POINT_NAMES[7]}" nf_counters "$spi_o" "$spi_i"
+	point "$label: ${POINT_NAMES[8]}" same_bytes "$spi_o" "$spi_i" "$pinged_bytes"
 	[ $CASE_FAILED = 1 ] && diagnostics "$mark"
 	elapsed t0 "$t0"
 	tap_diag "case $i took $t0 s"
