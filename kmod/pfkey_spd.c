@@ -467,7 +467,10 @@ struct spd_dump {
 /*
  * A per-socket policy as af_key shows it: empty selector of the socket's
  * family, the policy as given, in direction 4 (inbound) or 5 (outbound):
- * XFRM's socket-policy slots plus one.
+ * XFRM's socket-policy slots plus one.  Like af_key, which reads the
+ * xfrm_policy back: "bypass" (what racoon and charon set on their IKE
+ * sockets) shows as "none", the header's reserved field holds XFRM's
+ * reference count, and the current lifetime the times XFRM keeps.
  */
 static struct sk_buff *sockpol_msg(const struct nfipsec_sockpol_view *v, u32 seq,
 				   u32 pid)
@@ -488,6 +491,7 @@ static struct sk_buff *sockpol_msg(const struct nfipsec_sockpol_view *v, u32 seq
 	h->sadb_msg_type = SADB_X_SPDDUMP;
 	h->sadb_msg_seq = seq;
 	h->sadb_msg_pid = pid;
+	h->sadb_msg_reserved = min_t(u32, v->refcnt, U16_MAX);
 	for (i = 0; i < 2; i++) {
 		struct sadb_address *a = skb_put_zero(skb, alen);
 
@@ -498,8 +502,10 @@ static struct sk_buff *sockpol_msg(const struct nfipsec_sockpol_view *v, u32 seq
 	}
 	put_lifetime(skb, SADB_EXT_LIFETIME_HARD, 0, 0, 0, 0);
 	put_lifetime(skb, SADB_EXT_LIFETIME_SOFT, 0, 0, 0, 0);
-	put_lifetime(skb, SADB_EXT_LIFETIME_CURRENT, 0, 0, 0, 0);
+	put_lifetime(skb, SADB_EXT_LIFETIME_CURRENT, 0, 0, v->add_time, v->use_time);
 	xp = skb_put_data(skb, v->xpol, v->xpol_len);
+	if (xp->sadb_x_policy_type == IPSEC_POLICY_BYPASS)
+		xp->sadb_x_policy_type = IPSEC_POLICY_NONE;
 	xp->sadb_x_policy_id = v->id;
 	xp->sadb_x_policy_dir = v->dir + IPSEC_DIR_FWD;
 	h->sadb_msg_len = skb->len / 8;

@@ -115,6 +115,10 @@ int nfipsec_sockpol_snapshot(struct net *net, struct nfipsec_sockpol_view ***out
 		if (!c)
 			break;
 		c->id = sp->xp->index;
+		/* The registry's own reference is not one af_key would count. */
+		c->refcnt = refcount_read(&sp->xp->refcnt) - 1;
+		c->add_time = READ_ONCE(sp->xp->curlft.add_time);
+		c->use_time = READ_ONCE(sp->xp->curlft.use_time);
 		c->dir = sp->dir;
 		c->family = sp->family;
 		c->xpol_len = sp->xpol_len;

@@ -34,6 +34,8 @@ const struct nfipsec_sockpol *nfipsec_sockpol_find(const struct xfrm_policy *xp)
 /* A copy of a per-socket policy, for SPDDUMP. */
 struct nfipsec_sockpol_view {
 	u32 id;				/* the xfrm_policy's index */
+	u32 refcnt;			/* XFRM's references, ours left out */
+	time64_t add_time, use_time;	/* the xfrm_policy's, as XFRM keeps them */
 	u8 dir;				/* IPSEC_DIR_INBOUND or _OUTBOUND */
 	u16 family;
 	u16 xpol_len;

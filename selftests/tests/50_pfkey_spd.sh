@@ -46,7 +46,7 @@ sk() {	# NS ARGS...: setkey in NS, output in $OUT
 
 # --- per-socket policies ------------------------------------------------------
 cat >"$CONF" <<'EOF'
-import errno, os, socket, struct, subprocess, sys
+import errno, os, re, socket, struct, subprocess, sys
 
 IP_IPSEC_POLICY, IPV6_IPSEC_POLICY = 16, 34
 DISCARD, NONE, IPSEC, ENTRUST, BYPASS = 0, 1, 2, 3, 4
@@ -120,8 +120,17 @@ for line in dump.splitlines():
     print("#   " + line)
 ok(dump.count("(per-socket policy)") == len(kinds),
    "SPDDUMP lists the %d per-socket policies" % len(kinds))
-for word in ("bypass", "entrust", "discard", "esp/transport//require", "ah/transport//use"):
+for word in ("entrust", "discard", "esp/transport//require", "ah/transport//use"):
     ok(word in dump, "SPDDUMP shows " + word)
+# af_key reads the xfrm_policy back: a bypass (ALLOW without templates)
+# shows as "none", with XFRM's reference count (the socket's) and the
+# time XFRM linked it.
+entries = dump.split("(per-socket policy)")[1:]
+ok(sum(1 for e in entries if re.match(r"\s*(in|out)\(socket\)\S*( .*)? none\n", e)) == 3
+   and "bypass" not in dump, "SPDDUMP shows the three bypass policies as none, as af_key does")
+ok(all("refcnt=1" in e for e in entries), "every per-socket policy shows refcnt=1, as af_key does")
+ok(all(re.search(r"created: \S", e) for e in entries),
+   "every per-socket policy shows when it was set (XFRM's add time)")
 for s in socks:
     s.close()
 dump = subprocess.run([os.environ["SETKEY"], "-DP"], capture_output=True, text=True).stdout
