@@ -27,6 +27,7 @@
 #include "alg.h"
 #include "netns.h"
 #include "pfkey_sock.h"
+#include "pfkey_build.h"
 
 #define ACQ_MAX_PENDING	256
 
@@ -76,40 +77,6 @@ full:
 /* ---------------------------------------------------------------------- */
 /* The message                                                            */
 /* ---------------------------------------------------------------------- */
-
-static unsigned int sockaddr_bytes(u16 family)
-{
-	return ALIGN(family == AF_INET ? sizeof(struct sockaddr_in) :
-		     sizeof(struct sockaddr_in6), 8);
-}
-
-static void *put_ext(struct sk_buff *skb, size_t bytes, u16 type)
-{
-	struct sadb_ext *e = skb_put_zero(skb, bytes);
-
-	e->sadb_ext_len = bytes / 8;
-	e->sadb_ext_type = type;
-	return e;
-}
-
-static void put_address(struct sk_buff *skb, u16 type, u16 family,
-			const union nfipsec_addr *a)
-{
-	struct sadb_address *e = put_ext(skb, sizeof(*e) + sockaddr_bytes(family), type);
-
-	e->sadb_address_prefixlen = family == AF_INET ? 32 : 128;
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (void *)(e + 1);
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = a->a4;
-	} else {
-		struct sockaddr_in6 *sin6 = (void *)(e + 1);
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = a->a6;
-	}
-}
 
 static void put_comb(struct sk_buff *skb, const struct nfipsec_alg *a,
 		     const struct nfipsec_alg *e)
@@ -268,7 +235,7 @@ static void put_proposal(struct sk_buff *skb, u8 proto, const bool *ok,
 	unsigned int start = skb->len;
 	struct sadb_prop *prop;
 
-	prop = put_ext(skb, sizeof(*prop), SADB_EXT_PROPOSAL);
+	prop = pfkey_put_ext(skb, sizeof(*prop), SADB_EXT_PROPOSAL);
 	prop->sadb_prop_replay = 32;
 	walk_combs(skb, proto, ok, max);
 	prop = (struct sadb_prop *)(skb->data + start);
@@ -286,7 +253,7 @@ static struct sk_buff *acquire_msg(const struct acq_req *q, u32 seq)
 
 	usable_algs(ok);
 	len = sizeof(struct sadb_msg) +
-	      2 * (sizeof(struct sadb_address) + sockaddr_bytes(q->family)) +
+	      2 * (sizeof(struct sadb_address) + pfkey_sockaddr_bytes(q->family)) +
 	      sizeof(struct sadb_x_policy) + sizeof(struct sadb_prop);
 	max = (ACQ_MSG_MAX - len) / sizeof(struct sadb_comb);
 	len += walk_combs(NULL, q->proto, ok, max) * sizeof(struct sadb_comb);
@@ -298,9 +265,9 @@ static struct sk_buff *acquire_msg(const struct acq_req *q, u32 seq)
 	h->sadb_msg_type = SADB_ACQUIRE;
 	h->sadb_msg_satype = nfipsec_proto_to_satype(q->proto);
 	h->sadb_msg_seq = seq;
-	put_address(skb, SADB_EXT_ADDRESS_SRC, q->family, &q->src);
-	put_address(skb, SADB_EXT_ADDRESS_DST, q->family, &q->dst);
-	xp = put_ext(skb, sizeof(*xp), SADB_X_EXT_POLICY);
+	pfkey_put_address(skb, SADB_EXT_ADDRESS_SRC, q->family, &q->src);
+	pfkey_put_address(skb, SADB_EXT_ADDRESS_DST, q->family, &q->dst);
+	xp = pfkey_put_ext(skb, sizeof(*xp), SADB_X_EXT_POLICY);
 	xp->sadb_x_policy_type = IPSEC_POLICY_IPSEC;
 	xp->sadb_x_policy_dir = IPSEC_DIR_OUTBOUND;
 	xp->sadb_x_policy_id = q->policy_id;
@@ -317,8 +284,8 @@ static int keep_addresses(struct nfipsec_sa *sa, const struct acq_req *q)
 
 	if (!tmp)
 		return -ENOMEM;
-	put_address(tmp, SADB_EXT_ADDRESS_SRC, q->family, &q->src);
-	put_address(tmp, SADB_EXT_ADDRESS_DST, q->family, &q->dst);
+	pfkey_put_address(tmp, SADB_EXT_ADDRESS_SRC, q->family, &q->src);
+	pfkey_put_address(tmp, SADB_EXT_ADDRESS_DST, q->family, &q->dst);
 	sa->kept = kmemdup(tmp->data, tmp->len, GFP_KERNEL);
 	sa->kept_len = tmp->len;
 	kfree_skb(tmp);

@@ -28,15 +28,17 @@
 #include <net/ip.h>
 
 #include "esp.h"
+#include "natt.h"
 #include "xform.h"
 #include "nfipsec.h"
 #include "netns.h"
 
 #define ESP_HDR	8	/* SPI and sequence number */
 
+/* With ESP in UDP, the UDP header (and marker) is part of the head. */
 unsigned int nfipsec_esp_head(const struct nfipsec_sa *sa)
 {
-	return ESP_HDR + sa->xf->ivlen;
+	return nfipsec_natt_len(sa) + ESP_HDR + sa->xf->ivlen;
 }
 
 unsigned int nfipsec_esp_tail_max(const struct nfipsec_sa *sa)
@@ -102,6 +104,7 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	struct nfipsec_sa *sa = p->sa;
 	struct nfipsec_xform *xf = sa->xf;
 	unsigned int esplen = ESP_HDR + xf->ivlen;
+	unsigned int encl = nfipsec_natt_len(sa);
 	unsigned int plen, padlen, clen;
 	struct ip_esp_hdr *esph;
 	struct aead_request *req;
@@ -115,7 +118,7 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	plen = skb->len - p->hdrlen;
 	padlen = ALIGN(plen + 2, xf->block) - plen - 2;
 	clen = plen + padlen + 2;
-	err = nfipsec_skb_make_room(skb, esplen, padlen + 2 + xf->icvlen);
+	err = nfipsec_skb_make_room(skb, encl + esplen, padlen + 2 + xf->icvlen);
 	if (err)
 		return err;
 
@@ -126,11 +129,11 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 		return -EOVERFLOW;
 	}
 
-	/* Open the gap for ESP's header and IV behind the kept headers. */
-	skb_push(skb, esplen);
-	memmove(skb->data, skb->data + esplen, p->hdrlen);
+	/* Open the gap for [UDP,] ESP's header and IV behind the kept headers. */
+	skb_push(skb, encl + esplen);
+	memmove(skb->data, skb->data + encl + esplen, p->hdrlen);
 	skb_reset_network_header(skb);
-	esph = (struct ip_esp_hdr *)(skb->data + p->hdrlen);
+	esph = (struct ip_esp_hdr *)(skb->data + p->hdrlen + encl);
 	esph->spi = sa->id.spi;
 	esph->seq_no = htonl((u32)seq);
 	ivp = (u8 *)(esph + 1);
@@ -145,6 +148,8 @@ int nfipsec_esp_output(struct nfipsec_pkt *p)
 	trailer[padlen] = padlen;
 	trailer[padlen + 1] = skb->data[p->proto_off];
 	skb->data[p->proto_off] = IPPROTO_ESP;
+	if (encl)
+		nfipsec_natt_push(p);
 	nfipsec_fix_ip_len(skb, p->family);
 	skb->ip_summed = CHECKSUM_NONE;
 

@@ -622,6 +622,7 @@ static const struct { const char *id, *text; } diags[SADB_X_DIAGNOSTIC_MAX + 1] 
 	D(POLICY_EXISTS, "policy exists"),
 	D(BAD_CTX, "malformed security context"),
 	D(NOMEM, "out of memory"),
+	D(BAD_NATT_TYPE, "NAT-T type other than ESP in UDP, or on an SA that is not ESP"),
 };
 #undef D
 

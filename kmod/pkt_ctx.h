@@ -69,6 +69,8 @@ struct nfipsec_pkt {
 	u8 nexthdr;			/* inbound: the removed header's next header */
 	u8 mode;			/* IPSEC_MODE_* the SA is used in */
 	u8 hook;			/* NF_INET_* it was taken from */
+	u8 natt;			/* inbound: ESP came in UDP of this type (natt.h) */
+	__be16 natt_sport;		/* inbound: that UDP's source port */
 	u64 seq;			/* inbound: the packet's sequence number */
 	struct nfipsec_secpath sp;	/* inbound: SAs removed before this one */
 	struct scatterlist sg[2];	/* [ESN associated data,] the packet */

@@ -50,6 +50,7 @@
 #include "ah.h"
 #include "esp.h"
 #include "ipcomp.h"
+#include "natt.h"
 #include "pkt.h"
 #include "sockpolicy.h"
 #include "spd.h"
@@ -239,7 +240,7 @@ static void in_drop(struct nfipsec_pkt *p, unsigned int stat)
 
 static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		     const struct nfipsec_l3 *l3, u16 mac_len,
-		     const struct nfipsec_secpath *sp);
+		     const struct nfipsec_secpath *sp, const struct nfipsec_natt_in *natt);
 
 /* Checked and decrypted (or not): the rest of the inbound path.  Consumes @p. */
 static void in_finish(struct nfipsec_pkt *p, int err)
@@ -282,6 +283,8 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 	if (mode == IPSEC_MODE_ANY)
 		mode = p->nexthdr == IPPROTO_IPIP || p->nexthdr == IPPROTO_IPV6 ?
 		       IPSEC_MODE_TUNNEL : IPSEC_MODE_TRANSPORT;
+	if (p->natt)
+		nfipsec_natt_in_done(nn, p, mode);
 	if (p->sp.n == NFIPSEC_MAX_BUNDLE) {
 		in_drop(p, NFIPSEC_STAT_IN_MALFORMED);	/* nested deeper than any policy */
 		goto out;
@@ -303,7 +306,7 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 			.proto_off = p->proto_off, .proto = p->nexthdr,
 		};
 
-		in_layer(skb, p->net, p->hook, &l3, p->mac_len, &p->sp);
+		in_layer(skb, p->net, p->hook, &l3, p->mac_len, &p->sp, NULL);
 		goto out;
 	}
 	if (mode == IPSEC_MODE_TUNNEL) {
@@ -390,7 +393,7 @@ static struct nfipsec_pkt *in_pkt(struct sk_buff *skb, struct net *net, u8 hook,
  */
 static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		     const struct nfipsec_l3 *l3, u16 mac_len,
-		     const struct nfipsec_secpath *sp)
+		     const struct nfipsec_secpath *sp, const struct nfipsec_natt_in *natt)
 {
 	struct nfipsec_net *nn = nfipsec_net(net);
 	u8 proto = l3->proto;
@@ -447,6 +450,12 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		nfipsec_pkt_count(nn, NFIPSEC_STAT_IN_NO_SA);
 		goto drop;
 	}
+	/* ESP in UDP only for an SA that encapsulates so, the same way. */
+	if (natt && natt->type != sa->encap_type) {
+		nfipsec_pkt_count(nn, NFIPSEC_STAT_NATT_BAD);
+		nfipsec_sa_put(sa);
+		goto drop;
+	}
 	/* With ESN, the high bits are inferred here, for the ICV check. */
 	if (proto != IPPROTO_COMP &&
 	    nfipsec_replay_check(&sa->xf->replay, ntohl(seq), &seq64)) {
@@ -460,6 +469,10 @@ static void in_layer(struct sk_buff *skb, struct net *net, u8 hook,
 		goto drop;
 	p->seq = seq64;
 	p->sp = *sp;
+	if (natt) {
+		p->natt = natt->type;
+		p->natt_sport = natt->sport;
+	}
 	switch (proto) {
 	case IPPROTO_AH:
 		err = nfipsec_ah_input(p);
@@ -593,8 +606,23 @@ unsigned int nfipsec_in_hook(void *priv, struct sk_buff *skb,
 	case IPPROTO_ESP:
 	case IPPROTO_AH:
 	case IPPROTO_COMP:
-		in_layer(skb, state->net, state->hook, &l3, skb->mac_len, &no_secpath);
+		in_layer(skb, state->net, state->hook, &l3, skb->mac_len, &no_secpath, NULL);
 		return NF_STOLEN;
+	case IPPROTO_UDP: {
+		struct nfipsec_natt_in natt = {};
+
+		switch (nfipsec_natt_in(nn, skb, &l3, &natt)) {
+		case NFIPSEC_NATT_ESP:
+			in_layer(skb, state->net, state->hook, &l3, skb->mac_len,
+				 &no_secpath, &natt);
+			return NF_STOLEN;
+		case NFIPSEC_NATT_DROP:
+			return NF_DROP;
+		case NFIPSEC_NATT_PASS:
+			break;
+		}
+		break;
+	}
 	case IPPROTO_IPIP:
 	case IPPROTO_IPV6:
 		if (in_ipcomp_as_is(skb, state, &l3))

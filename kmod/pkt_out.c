@@ -71,6 +71,7 @@
 #include "ah.h"
 #include "esp.h"
 #include "ipcomp.h"
+#include "natt.h"
 #include "pkt.h"
 #include "sockpolicy.h"
 #include "spd.h"
@@ -374,6 +375,8 @@ static void out_step_done(struct nfipsec_pkt *p, bool as_is)
 		stat = NFIPSEC_STAT_ESP_OUT;
 		break;
 	}
+	if (sa->encap_type)
+		nfipsec_natt_out_csum(p);	/* IPv6: covers the ciphertext */
 	nfipsec_pkt_count(nfipsec_net(p->net), stat);
 	p->step++;
 }

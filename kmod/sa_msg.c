@@ -19,6 +19,7 @@
 #include "sa_msg.h"
 #include "xform.h"
 #include "alg.h"
+#include "natt.h"
 
 /* Extensions kept verbatim, in the order they are returned. */
 static const u16 kept_types[] = {
@@ -282,6 +283,9 @@ int nfipsec_sa_set_params(struct nfipsec_sa *sa, const struct pfkey_msg *m,
 	if (err)
 		return err;
 	err = set_replay(sa, ssa, m, v);
+	if (err)
+		return err;
+	err = nfipsec_natt_from_msg(sa, m, v);
 	if (err)
 		return err;
 	nfipsec_sa_set_lifetimes(sa, m);

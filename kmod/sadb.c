@@ -291,6 +291,40 @@ NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sa_fail_larval);
 /* Writers                                                                */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Count @sa's ESP-in-UDP destination port in (@add) or out of
+ * db->encap_ports.  Only adding can fail (-ENOMEM): replacing a value
+ * or erasing one allocates nothing.
+ */
+static int encap_port(struct nfipsec_sadb *db, const struct nfipsec_sa *sa, bool add)
+{
+	unsigned long port = ntohs(sa->encap_dport);
+	unsigned long n;
+	void *old;
+	int err;
+
+	if (!sa->encap_type)
+		return 0;
+	old = xa_load(&db->encap_ports, port);
+	n = old ? xa_to_value(old) : 0;
+	if (add) {
+		err = xa_err(xa_store(&db->encap_ports, port, xa_mk_value(n + 1),
+				      GFP_KERNEL));
+		if (err)
+			return err;
+		WRITE_ONCE(db->encap_count, db->encap_count + 1);
+	} else {
+		if (WARN_ON_ONCE(!n))
+			return 0;
+		if (n == 1)
+			xa_erase(&db->encap_ports, port);
+		else
+			xa_store(&db->encap_ports, port, xa_mk_value(n - 1), GFP_KERNEL);
+		WRITE_ONCE(db->encap_count, db->encap_count - 1);
+	}
+	return 0;
+}
+
 static void unhash(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
 {
 	if (sa->in_spi_table) {
@@ -301,8 +335,10 @@ static void unhash(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
 		rhltable_remove(&db->by_seq, &sa->by_seq, seq_params);
 		sa->in_seq_table = false;
 	}
-	if (sa->state != SADB_SASTATE_DEAD)
+	if (sa->state != SADB_SASTATE_DEAD) {
 		rhltable_remove(&db->by_pair, &sa->by_pair, pair_params);
+		encap_port(db, sa, false);
+	}
 }
 
 int nfipsec_sa_insert(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
@@ -322,9 +358,12 @@ int nfipsec_sa_insert(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
 			return err;
 		sa->in_spi_table = true;
 	}
-	err = rhltable_insert(&db->by_pair, &sa->by_pair, pair_params);
+	err = encap_port(db, sa, true);
 	if (err)
 		goto err_spi;
+	err = rhltable_insert(&db->by_pair, &sa->by_pair, pair_params);
+	if (err)
+		goto err_port;
 	if (sa->state == SADB_SASTATE_LARVAL && sa->seq) {
 		err = rhltable_insert(&db->by_seq, &sa->by_seq, seq_params);
 		if (err)
@@ -340,6 +379,8 @@ int nfipsec_sa_insert(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
 
 err_pair:
 	rhltable_remove(&db->by_pair, &sa->by_pair, pair_params);
+err_port:
+	encap_port(db, sa, false);
 err_spi:
 	if (sa->in_spi_table)
 		rhashtable_remove_fast(&db->by_spi, &sa->by_spi, spi_params);
@@ -637,6 +678,8 @@ int nfipsec_sadb_init(struct nfipsec_sadb *db, const struct nfipsec_sadb_ops *op
 	db->ops = ops;
 	db->owner = owner;
 	db->larval_lifetime = &default_larval_lifetime;
+	xa_init(&db->encap_ports);
+	db->encap_count = 0;
 
 	err = rhashtable_init(&db->by_spi, &spi_params);
 	if (err)
@@ -678,5 +721,7 @@ void nfipsec_sadb_destroy(struct nfipsec_sadb *db)
 	rhltable_destroy(&db->by_seq);
 	rhltable_destroy(&db->by_pair);
 	rhashtable_destroy(&db->by_spi);
+	WARN_ON(!xa_empty(&db->encap_ports));
+	xa_destroy(&db->encap_ports);
 }
 NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sadb_destroy);

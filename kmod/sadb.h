@@ -32,6 +32,7 @@
 #include <linux/refcount.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <linux/pfkeyv2.h>
 
 #include "pfkey_parse.h"
@@ -126,6 +127,17 @@ struct nfipsec_sa {
 	u8 *kept;
 	u16 kept_len;
 
+	/*
+	 * ESP in UDP (natt.c): UDP_ENCAP_ESPINUDP or _NON_IKE from the
+	 * NAT-T type extension, 0 for none; the ports it goes between
+	 * (network order, 4500 where the message gave 0).  Set before
+	 * listing.  natt_seen: the peer address and port last reported in
+	 * a NEW_MAPPING (a hash; 0: none yet).
+	 */
+	u8 encap_type;
+	__be16 encap_sport, encap_dport;
+	u32 natt_seen;
+
 	/* Crypto transform and replay window (xform.h); set before listing. */
 	struct nfipsec_xform *xf;
 	/* Packet-path drops on this SA by reason (bytes/packets are cur_*). */
@@ -148,6 +160,14 @@ struct nfipsec_sadb {
 	struct rhltable by_pair;
 	struct rhltable by_seq;
 	struct list_head all;		/* nfipsec_sadb_node, insertion order */
+	/*
+	 * ESP in UDP: destination ports of the listed SAs that have one
+	 * (index: port in host order; value: how many SAs, xa_mk_value),
+	 * so that the packet path tells an encapsulation port from any
+	 * other UDP port without a lock.  encap_count: SAs with a port.
+	 */
+	struct xarray encap_ports;
+	u32 encap_count;
 	u32 count;			/* SAs listed */
 	u32 acq_seq;			/* last kernel ACQUIRE sequence */
 	bool dying;			/* set once destruction starts */
@@ -223,6 +243,12 @@ void nfipsec_sa_remove(struct nfipsec_sadb *db, struct nfipsec_sa *sa);
 /* Atomically put @new in the place of @old (UPDATE of a larval SA). */
 int nfipsec_sa_replace(struct nfipsec_sadb *db, struct nfipsec_sa *old,
 		       struct nfipsec_sa *new);
+/* Is @port (network order) the ESP-in-UDP port of a listed SA?  RCU, lock-free. */
+static inline bool nfipsec_sadb_encap_port(struct nfipsec_sadb *db, __be16 port)
+{
+	return READ_ONCE(db->encap_count) && xa_load(&db->encap_ports, ntohs(port));
+}
+
 /* Re-arm the lifetime timer after the limits of a listed SA changed. */
 void nfipsec_sa_lifetimes_changed(struct nfipsec_sa *sa);
 

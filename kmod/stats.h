@@ -32,6 +32,13 @@
 	X(COMP_IN,		"ipcomp_in")	/* IPcomp packets accepted (or a tunnel's uncompressed ones) */ \
 	X(ASYNC,		"crypto_async")	/* completions after -EINPROGRESS */ \
 	X(ACQUIRE,		"acquire")	/* SADB_ACQUIREs sent for traffic */ \
+	/* ESP in UDP (natt.c) */						\
+	X(NATT_OUT,		"natt_out")	/* ESP packets sent in UDP */	\
+	X(NATT_IN,		"natt_in")	/* ESP found in UDP, unwrapped */ \
+	X(NATT_KEEPALIVE,	"natt_keepalive") /* 0xff keepalives, left to the socket */ \
+	X(NATT_IKE,		"natt_ike")	/* non-ESP marker (IKE), left to the socket */ \
+	X(NATT_BAD,		"natt_bad")	/* dropped: neither ESP, IKE nor keepalive; bad UDP length */ \
+	X(NATT_MAPPING,		"natt_new_mapping") /* SADB_X_NAT_T_NEW_MAPPINGs sent */ \
 	/* outbound drops, by reason */						\
 	X(OUT_POLICY_DISCARD,	"out_policy_discard") /* discard policy or def_policy */ \
 	X(OUT_NO_SA,		"out_no_sa")	/* required SA missing */	\

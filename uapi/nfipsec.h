@@ -128,7 +128,8 @@
 #define SADB_X_DIAGNOSTIC_POLICY_EXISTS		116
 #define SADB_X_DIAGNOSTIC_BAD_CTX		117	/* malformed security context */
 #define SADB_X_DIAGNOSTIC_NOMEM			118
-#define SADB_X_DIAGNOSTIC_MAX			118
+#define SADB_X_DIAGNOSTIC_BAD_NATT_TYPE		119	/* NAT-T type not 1 or 2, or not on ESP */
+#define SADB_X_DIAGNOSTIC_MAX			119
 
 /* ---------------------------------------------------------------------- */
 /* Algorithm ids Linux never assigned                                      */

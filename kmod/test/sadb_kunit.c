@@ -11,6 +11,7 @@
 #include <linux/ipsec.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/udp.h>
 
 #include "sadb.h"
 
@@ -388,6 +389,58 @@ static void outbound_choice(struct kunit *test)
 	nfipsec_sadb_destroy(db);
 }
 
+/*
+ * ESP-in-UDP ports: counted per SA, so a port stays known while any SA
+ * uses it, through removal, hard expiry (unhashed, still listed) and the
+ * database's destruction.
+ */
+static void encap_ports(struct kunit *test)
+{
+	struct nfipsec_sadb *db = new_db(test);
+	struct nfipsec_sa *a, *b, *c, *plain;
+
+	a = make_sa(AF_INET, 1, 2, 0x2001, IPPROTO_ESP, SADB_SASTATE_MATURE);
+	b = make_sa(AF_INET, 3, 2, 0x2002, IPPROTO_ESP, SADB_SASTATE_MATURE);
+	c = make_sa(AF_INET, 1, 4, 0x2003, IPPROTO_ESP, SADB_SASTATE_MATURE);
+	plain = make_sa(AF_INET, 1, 2, 0x2004, IPPROTO_ESP, SADB_SASTATE_MATURE);
+	KUNIT_ASSERT_TRUE(test, a && b && c && plain);
+	a->encap_type = b->encap_type = c->encap_type = UDP_ENCAP_ESPINUDP;
+	a->encap_dport = b->encap_dport = htons(4500);
+	c->encap_dport = htons(4501);
+	a->encap_sport = b->encap_sport = c->encap_sport = htons(4500);
+	plain->encap_dport = htons(4502);	/* no type: no encapsulation */
+
+	KUNIT_EXPECT_FALSE(test, nfipsec_sadb_encap_port(db, htons(4500)));
+	mutex_lock(&db->lock);
+	KUNIT_ASSERT_EQ(test, nfipsec_sa_insert(db, a), 0);
+	KUNIT_ASSERT_EQ(test, nfipsec_sa_insert(db, b), 0);
+	KUNIT_ASSERT_EQ(test, nfipsec_sa_insert(db, c), 0);
+	KUNIT_ASSERT_EQ(test, nfipsec_sa_insert(db, plain), 0);
+	mutex_unlock(&db->lock);
+	KUNIT_EXPECT_TRUE(test, nfipsec_sadb_encap_port(db, htons(4500)));
+	KUNIT_EXPECT_TRUE(test, nfipsec_sadb_encap_port(db, htons(4501)));
+	KUNIT_EXPECT_FALSE(test, nfipsec_sadb_encap_port(db, htons(4502)));
+	KUNIT_EXPECT_EQ(test, db->encap_count, 3U);
+
+	mutex_lock(&db->lock);
+	nfipsec_sa_remove(db, a);
+	mutex_unlock(&db->lock);
+	KUNIT_EXPECT_TRUE(test, nfipsec_sadb_encap_port(db, htons(4500)));	/* b */
+	mutex_lock(&db->lock);
+	nfipsec_sa_remove(db, b);
+	mutex_unlock(&db->lock);
+	KUNIT_EXPECT_FALSE(test, nfipsec_sadb_encap_port(db, htons(4500)));
+	KUNIT_EXPECT_TRUE(test, nfipsec_sadb_encap_port(db, htons(4501)));
+	KUNIT_EXPECT_EQ(test, db->encap_count, 1U);
+
+	nfipsec_sa_put(a);
+	nfipsec_sa_put(b);
+	nfipsec_sa_put(c);
+	nfipsec_sa_put(plain);
+	nfipsec_sadb_destroy(db);	/* c goes: its port with it, no WARN */
+	KUNIT_EXPECT_EQ(test, db->encap_count, 0U);
+}
+
 static struct kunit_case sadb_cases[] = {
 	KUNIT_CASE(tables_match_reference),
 	KUNIT_CASE(spi_allocation),
@@ -395,6 +448,7 @@ static struct kunit_case sadb_cases[] = {
 	KUNIT_CASE(lifetime_by_bytes),
 	KUNIT_CASE(soft_before_hard),
 	KUNIT_CASE(outbound_choice),
+	KUNIT_CASE(encap_ports),
 	{ }
 };
 

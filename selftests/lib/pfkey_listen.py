@@ -11,6 +11,7 @@ line per message received:
 
     ACQUIRE seq=N satype=esp src=A dst=B policy_id=I dir=D combs=C len=BYTES
     EXPIRE soft|hard satype=esp spi=0x.. bytes=N
+    X_NAT_T_NEW_MAPPING satype=esp spi=0x.. src=A sport=P dst=B dport=Q
     MSG type=T seq=N
 
 With --on-acquire, CMD runs through /bin/sh after each ACQUIRE, with
@@ -29,6 +30,8 @@ import sys
 PF_KEY = 15
 PF_KEY_V2 = 2
 SADB_REGISTER, SADB_ACQUIRE, SADB_EXPIRE = 7, 6, 8
+SADB_X_NAT_T_NEW_MAPPING = 23
+EXT_NAT_T_SPORT, EXT_NAT_T_DPORT = 21, 22
 SATYPES = {"ah": 2, "esp": 3, "ipcomp": 9}
 SATYPE_NAMES = {v: k for k, v in SATYPES.items()}
 EXT_SA, EXT_LT_CUR, EXT_LT_HARD, EXT_LT_SOFT = 1, 2, 3, 4
@@ -97,6 +100,13 @@ def main():
             nbytes = struct.unpack_from("=Q", cur, 8)[0] if cur else 0
             print("EXPIRE %s satype=%s spi=0x%x bytes=%d" % (kind, sat, spi, nbytes),
                   flush=True)
+        elif mtype == SADB_X_NAT_T_NEW_MAPPING:
+            spi = struct.unpack_from("!I", e[EXT_SA], 4)[0] if EXT_SA in e else 0
+            port = lambda t: struct.unpack_from("!H", e[t], 4)[0] if t in e else -1
+            print("X_NAT_T_NEW_MAPPING satype=%s spi=0x%x src=%s sport=%d dst=%s dport=%d"
+                  % (sat, spi, addr(e[EXT_SRC]) if EXT_SRC in e else "-",
+                     port(EXT_NAT_T_SPORT), addr(e[EXT_DST]) if EXT_DST in e else "-",
+                     port(EXT_NAT_T_DPORT)), flush=True)
         else:
             print("MSG type=%d seq=%d errno=%d" % (mtype, seq, errno), flush=True)
         n += 1

@@ -825,6 +825,19 @@ static void group_malformed(void)
 	((struct sockaddr *)(a + 1))->sa_family = AF_UNIX;
 	xsend(A, &m, CM_BRIEF);
 
+	/* ESP in UDP: only types 1 and 2, only on ESP (XFRM's init_state). */
+	step("bad.natt_type_3");
+	mb_esp_std(&m, SADB_ADD, 0x1022);
+	mb_natt(&m, 3, 4500, 4500);
+	xsend(A, &m, CM_BRIEF);
+
+	step("bad.natt_on_ah");
+	mb_samsg(&m, SADB_ADD, SADB_SATYPE_AH, 0x1023, SADB_AALG_SHA1HMAC, NOKEY,
+		 0, NOKEY, S4, D4);
+	mb_key(&m, SADB_EXT_KEY_AUTH, 160, 1);
+	mb_natt(&m, 2, 4500, 4500);
+	xsend(A, &m, CM_BRIEF);
+
 	/* Keys */
 	step("bad.key_auth_bits_overflow");
 	mb_samsg(&m, SADB_ADD, SADB_SATYPE_AH, 0x100b, SADB_AALG_SHA1HMAC, NOKEY,

@@ -61,61 +61,14 @@ K20=0x$(printf '%02x' $(seq 1 20) | tr -d ' ')
 K32=0x$(printf '%02x' $(seq 1 32) | tr -d ' ')
 TMPD=$(mktemp -d)
 tap_on_exit "rm -rf $TMPD"
-PORT=5067
 SIZE=65536
 SHORT=0
 [ "${NFIPSEC_KERNEL:-6.1}" = debug ] && SHORT=1
-head -c $SIZE /dev/urandom >"$TMPD/data"
-DATA_SHA=$(sha256sum "$TMPD/data" | cut -d' ' -f1)
-
-# A TCP server in each host, dual stack, up for the whole test: reads
-# SIZE bytes, answers "SIZE sha256".  None on the debug kernel (no TCP).
-[ $SHORT = 1 ] ||
-for h in nf xf; do
-	ip netns exec $h timeout 590 python3 -c '
-import hashlib, socket, sys
-size = int(sys.argv[1])
-s = socket.socket(socket.AF_INET6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-s.bind(("::", int(sys.argv[2])))
-s.listen(4)
-print("listening", flush=True)
-while True:
-    c, _ = s.accept()
-    c.settimeout(30)
-    h, n = hashlib.sha256(), 0
-    try:
-        while n < size:
-            b = c.recv(65536)
-            if not b:
-                break
-            h.update(b)
-            n += len(b)
-        c.sendall(("%d %s\n" % (n, h.hexdigest())).encode())
-    except OSError:
-        pass
-    c.close()
-' $SIZE $PORT >"$TMPD/srv-$h" 2>&1 &
-	disown	# killed with the namespace at exit: no "Killed" notice
-done
-[ $SHORT = 1 ] ||
-for _ in $(seq 50); do
-	grep -q listening "$TMPD/srv-nf" && grep -q listening "$TMPD/srv-xf" && break
-	sleep 0.1
-done
-
-tcp_xfer() {	# FROM-NS ADDR
-	local got
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	got=$(timeout 40 ip netns exec "$1" bash -c '
-		exec 3<>"/dev/tcp/$1/$2" || exit 1
-		cat "$3" >&3 || exit 1
-		IFS= read -r -t 30 r <&3
-		echo "$r"' _ "$2" $PORT "$TMPD/data")
-	echo "the server read: ${got:-nothing}"
-	[ "$got" = "$SIZE $DATA_SHA" ]
-}
+. "$NFIPSEC_ROOT/selftests/lib/xfer.sh"
+xfer_setup "$TMPD" 5067 $SIZE 40
+# A TCP server in each host, up for the whole test.  None on the debug
+# kernel (no TCP).
+[ $SHORT = 1 ] || xfer_servers 590 nf xf || tap_bail "the TCP servers did not start"
 
 stat_of() {	# NAME: a counter of nfipsec in nf
 	# shellcheck disable=SC2016 # awk's own $1/$2

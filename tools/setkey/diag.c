@@ -104,6 +104,7 @@ static const struct {
 	D(POLICY_EXISTS, "policy already exists"),
 	D(BAD_CTX, "malformed security context"),
 	D(NOMEM, "out of memory"),
+	D(BAD_NATT_TYPE, "NAT-T encapsulation type not ESP in UDP (1, 2), or on an SA that is not ESP"),
 };
 
 const char *diag_name(unsigned int code)

@@ -166,7 +166,7 @@ static void kernel_errors(void **state)
 	describe_error(SADB_FLUSH, 200, 99, buf, sizeof(buf));
 	assert_string_equal(buf, "Unknown error 200 (errno 200); diagnostic 99");
 	/* Every diagnostic the uapi header names has a name and a text. */
-	assert_string_equal(diag_name(SADB_X_DIAGNOSTIC_MAX), "NOMEM");
+	assert_string_equal(diag_name(SADB_X_DIAGNOSTIC_MAX), "BAD_NATT_TYPE");
 	assert_non_null(diag_text(SADB_X_DIAGNOSTIC_INNER_AF_MISMATCH));
 	assert_null(diag_name(SADB_X_DIAGNOSTIC_MAX + 1));
 }
