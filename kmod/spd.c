@@ -289,19 +289,24 @@ static void expire_one(struct nfipsec_spd *spd, struct nfipsec_policy *pol)
 	 * when it has not been used for that long (and, if never used, from
 	 * its creation).
 	 */
-	if (past(now, pol->created_mono, pol->hard.addtime) ||
-	    past(now, used ? used : pol->created_mono, pol->hard.usetime)) {
-		if (spd->ops && spd->ops->expired)
-			spd->ops->expired(spd, pol, true);
-		nfipsec_spd_remove(spd, pol);
-		return;
-	}
+	/*
+	 * Soft first: a worker that runs late (a starved guest) may find
+	 * both limits passed at once, and a key manager must still hear the
+	 * soft SPDEXPIRE before the hard one (as for SAs, sadb.c).
+	 */
 	if (!pol->soft_fired &&
 	    (past(now, pol->created_mono, pol->soft.addtime) ||
 	     past(now, used ? used : pol->created_mono, pol->soft.usetime))) {
 		pol->soft_fired = true;
 		if (spd->ops && spd->ops->expired)
 			spd->ops->expired(spd, pol, false);
+	}
+	if (past(now, pol->created_mono, pol->hard.addtime) ||
+	    past(now, used ? used : pol->created_mono, pol->hard.usetime)) {
+		if (spd->ops && spd->ops->expired)
+			spd->ops->expired(spd, pol, true);
+		nfipsec_spd_remove(spd, pol);
+		return;
 	}
 	arm_timer(pol);
 }
