@@ -148,6 +148,14 @@ static bool in_list(const u8 *ids, unsigned int n, u8 id)
 	return false;
 }
 
+/* Algorithm @i (@a) is usable, of @type, and AEAD as @aead asks (-1: either). */
+static bool alg_fits(const bool *ok, unsigned int i, const struct nfipsec_alg *a,
+		     u8 type, int aead)
+{
+	return ok[i] && a->type == type &&
+	       (aead < 0 || !!(a->flags & NFIPSEC_ALG_F_AEAD) == aead);
+}
+
 /*
  * The usable algorithms of @type (AEAD or not, for ESP ciphers) in
  * preference order: table indexes into @out, their number returned.
@@ -160,12 +168,10 @@ static unsigned int ordered(const bool *ok, u8 type, int aead,
 
 	for (j = 0; j < npref; j++)
 		for (i = 0; (a = nfipsec_alg_at(i)); i++)
-			if (ok[i] && a->type == type && a->id == pref[j] &&
-			    (aead < 0 || !!(a->flags & NFIPSEC_ALG_F_AEAD) == aead))
+			if (alg_fits(ok, i, a, type, aead) && a->id == pref[j])
 				out[n++] = i;
 	for (i = 0; (a = nfipsec_alg_at(i)); i++)
-		if (ok[i] && a->type == type && !in_list(pref, npref, a->id) &&
-		    (aead < 0 || !!(a->flags & NFIPSEC_ALG_F_AEAD) == aead))
+		if (alg_fits(ok, i, a, type, aead) && !in_list(pref, npref, a->id))
 			out[n++] = i;
 	return n;
 }

@@ -65,15 +65,11 @@ SIZE=65536
 SHORT=0
 [ "${NFIPSEC_KERNEL:-6.1}" = debug ] && SHORT=1
 . "$NFIPSEC_ROOT/selftests/lib/xfer.sh"
+. "$NFIPSEC_ROOT/selftests/lib/nfxf.sh"
 xfer_setup "$TMPD" 5067 $SIZE 40
 # A TCP server in each host, up for the whole test.  None on the debug
 # kernel (no TCP).
 [ $SHORT = 1 ] || xfer_servers 590 nf xf || tap_bail "the TCP servers did not start"
-
-stat_of() {	# NAME: a counter of nfipsec in nf
-	# shellcheck disable=SC2016 # awk's own $1/$2
-	ip netns exec nf awk -v k="$1" '$1 == k { print $2 }' /proc/net/nfipsec/stats
-}
 
 # "PACKETS DROP_AUTH" of each of nf's SAs with the SPIs, on one line
 # (setkey --json -D; one python: every process costs in a TCG guest).
@@ -91,19 +87,6 @@ while True:
     sas[o.get("spi")] = "%d %d" % (c.get("packets", 0), c.get("drop_auth", 0))
 print(" ".join(sas.get(int(a, 0), "0 0") for a in sys.argv[1:]))
 ' "$@"
-}
-
-flush() {
-	ip netns exec nf "$SETKEY" -F
-	ip netns exec nf "$SETKEY" -FP
-	ip -n xf xfrm state flush
-	ip -n xf xfrm policy flush
-}
-
-configure() {	# SETKEY-CONF XFRM-BATCH
-	flush
-	ip netns exec nf "$SETKEY" -c <<<"$1" || return 1
-	ip -n xf -batch - <<<"$2"
 }
 
 dump() {

@@ -122,6 +122,7 @@ time.sleep(890)
 disown
 SIZE=65536
 . "$NFIPSEC_ROOT/selftests/lib/xfer.sh"
+. "$NFIPSEC_ROOT/selftests/lib/nfxf.sh"
 xfer_setup "$TMPD" 5069 $SIZE 60
 [ $SHORT = 1 ] || xfer_servers 890 nf xf || tap_bail "the TCP servers did not start"
 for _ in $(seq 100); do
@@ -134,27 +135,9 @@ K20=0x$(printf '%02x' $(seq 1 20) | tr -d ' ')
 K16=0x$(printf '%02x' $(seq 21 36) | tr -d ' ')
 K32=0x$(printf '%02x' $(seq 41 72) | tr -d ' ')
 
-stat_of() {	# NAME: a counter of nfipsec in nf
-	# shellcheck disable=SC2016 # awk's own $1/$2
-	ip netns exec nf awk -v k="$1" '$1 == k { print $2 }' /proc/net/nfipsec/stats
-}
-
 xf_count() {	# COUNTER: packets nft counted in xf
 	ip netns exec xf nft list counter inet c69 "$1" |
 		awk '/packets/ { for (i = 1; i <= NF; i++) if ($i == "packets") print $(i + 1) }'
-}
-
-flush() {
-	ip netns exec nf "$SETKEY" -F
-	ip netns exec nf "$SETKEY" -FP
-	ip -n xf xfrm state flush
-	ip -n xf xfrm policy flush
-}
-
-configure() {	# SETKEY-CONF XFRM-BATCH
-	flush
-	ip netns exec nf "$SETKEY" -c <<<"$1" || return 1
-	ip -n xf -batch - <<<"$2"
 }
 
 dump() {
