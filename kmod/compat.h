@@ -71,4 +71,22 @@
 #define NFIPSEC_EXPORT_FOR_KUNIT(sym)
 #endif
 
+/*
+ * "This interface cannot move to another namespace": a feature flag,
+ * NETIF_F_NETNS_LOCAL, until it became dev->netns_immutable (Debian's
+ * 6.12 has the latter, from 6.12.y stable).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define nfipsec_set_netns_immutable(dev) ((dev)->netns_immutable = 1)
+#else
+#define nfipsec_set_netns_immutable(dev) ((dev)->features |= NETIF_F_NETNS_LOCAL)
+#endif
+
+/* Lockless transmit: NETIF_F_LLTX until 6.12 made it dev->lltx. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define nfipsec_set_lltx(dev) ((dev)->lltx = 1)
+#else
+#define nfipsec_set_lltx(dev) ((dev)->features |= NETIF_F_LLTX)
+#endif
+
 #endif /* _NFIPSEC_COMPAT_H */

@@ -13,6 +13,8 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 
+#include "enc.h"
+#include "ipsec_if.h"
 #include "netns.h"
 #include "pfkey_sock.h"
 #include "sockpolicy.h"
@@ -50,9 +52,15 @@ static int __init nfipsec_init(void)
 	err = nfipsec_netns_init();
 	if (err)
 		goto err_sock;
-	err = nfipsec_sockpol_init();
+	err = nfipsec_enc_init();
 	if (err)
 		goto err_netns;
+	err = nfipsec_ipsec_if_init();
+	if (err)
+		goto err_enc;
+	err = nfipsec_sockpol_init();
+	if (err)
+		goto err_ipsec_if;
 	err = register_module_notifier(&afkey_nb);
 	if (err)
 		goto err_sockpol;
@@ -62,6 +70,10 @@ static int __init nfipsec_init(void)
 
 err_sockpol:
 	nfipsec_sockpol_exit();
+err_ipsec_if:
+	nfipsec_ipsec_if_exit();
+err_enc:
+	nfipsec_enc_exit();
 err_netns:
 	nfipsec_netns_exit();
 err_sock:
@@ -79,6 +91,8 @@ static void __exit nfipsec_exit(void)
 	unregister_module_notifier(&afkey_nb);
 	nfipsec_pfkey_sock_exit();
 	nfipsec_sockpol_exit();
+	nfipsec_ipsec_if_exit();
+	nfipsec_enc_exit();
 	nfipsec_netns_exit();
 	/* SAs are freed through call_rcu(): wait for the last of them. */
 	rcu_barrier();

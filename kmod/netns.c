@@ -28,6 +28,7 @@ static int __net_init nfipsec_net_init(struct net *net)
 	mutex_init(&nn->sock_lock);
 	mutex_init(&nn->cfg_lock);
 	INIT_HLIST_HEAD(&nn->socks);
+	INIT_LIST_HEAD(&nn->ipsec_ifs);
 	atomic_set(&nn->sock_count, 0);
 	atomic_set(&nn->pkts_inflight, 0);
 	nfipsec_acquire_net_init(nn);

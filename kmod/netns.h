@@ -46,6 +46,11 @@ struct nfipsec_net {
 	struct work_struct acq_work;
 	atomic_t acq_pending;
 
+	/* ipsec interfaces (ipsec_if.c): changed under RTNL, read under RCU. */
+	struct list_head ipsec_ifs;
+	/* This namespace's enc0 (enc.c); NULL while it has none. */
+	struct net_device __rcu *enc;
+
 	struct nfipsec_sadb sadb;
 	struct nfipsec_spd spd;
 	struct nfipsec_sysctl sysctl;

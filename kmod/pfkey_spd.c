@@ -18,6 +18,7 @@
 #include <net/sock.h>
 
 #include "netns.h"
+#include "pfkey_build.h"
 #include "pfkey_spd.h"
 #include "pfkey_sock.h"
 #include "pfkey_dump.h"
@@ -412,6 +413,9 @@ static int handle_spdget(struct sock *sk, const struct pfkey_msg *m,
 	pol = nfipsec_spd_find_id(spd, xp->sadb_x_policy_id);
 	if (!pol) {
 		err = fail(v, SADB_X_DIAGNOSTIC_POLICY_NOTFOUND, -ENOENT);
+	} else if (del && pol->ifindex) {
+		/* An ipsec interface's: it goes with the interface's tunnel. */
+		err = fail(v, SADB_X_DIAGNOSTIC_BAD_POLICY, -EPERM);
 	} else if (del) {
 		nfipsec_policy_get(pol);
 		nfipsec_spd_remove(spd, pol);
@@ -443,13 +447,133 @@ static int handle_spdflush(struct sock *sk, const struct pfkey_msg *m,
 		return fail(v, SADB_X_DIAGNOSTIC_NOMEM, -ENOBUFS);
 	mutex_lock(&spd->lock);
 	nfipsec_spd_for_each(spd, pol, tmp)
-		nfipsec_spd_remove(spd, pol);
+		if (!pol->ifindex)	/* interfaces' policies stay */
+			nfipsec_spd_remove(spd, pol);
 	mutex_unlock(&spd->lock);
 	h = skb_put_data(skb, m->hdr, sizeof(*h));
 	h->sadb_msg_errno = 0;
 	h->sadb_msg_len = sizeof(*h) / 8;
 	pfkey_broadcast(sock_net(sk), skb, PFKEY_TO_ALL, NULL, 0, GFP_KERNEL);
 	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* An ipsec interface's policies (ipsec_if.c)                             */
+/* ---------------------------------------------------------------------- */
+
+/* An address extension for a selector: any address of @family, any protocol. */
+static u8 *put_any(u8 *p, u16 type, u16 family)
+{
+	struct sadb_address *a = (void *)p;
+	size_t l = pfkey_sockaddr_bytes(family);
+
+	a->sadb_address_len = (sizeof(*a) + l) / 8;
+	a->sadb_address_exttype = type;
+	a->sadb_address_proto = IPSEC_ULPROTO_ANY;
+	memcpy(a + 1, &family, sizeof(family));
+	return p + sizeof(*a) + l;
+}
+
+static u8 *put_sockaddr(u8 *p, u16 family, const union nfipsec_addr *a)
+{
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)p;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = a->a4;
+		return p + sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)p;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->a6;
+		return p + sizeof(*sin6);
+	}
+}
+
+struct nfipsec_policy *nfipsec_spd_add_if_policy(struct net *net, int ifindex, u8 dir,
+						 u16 sel_family, u16 family,
+						 const union nfipsec_addr *src,
+						 const union nfipsec_addr *dst, u32 reqid,
+						 int *err)
+{
+	struct nfipsec_spd *spd = &nfipsec_net(net)->spd;
+	size_t rql = ALIGN(sizeof(struct sadb_x_ipsecrequest) +
+			   2 * (family == AF_INET ? sizeof(struct sockaddr_in) :
+				sizeof(struct sockaddr_in6)), 8);
+	size_t len = sizeof(struct sadb_msg) +
+		     2 * (sizeof(struct sadb_address) + pfkey_sockaddr_bytes(sel_family)) +
+		     sizeof(struct sadb_x_policy) + rql;
+	struct sadb_x_ipsecrequest *rq;
+	struct pfkey_verdict v = {};
+	struct nfipsec_policy *pol = NULL;
+	struct sadb_x_policy *xp;
+	struct pfkey_msg m;
+	struct sadb_msg *h;
+	struct sk_buff *skb;
+	u8 *buf, *p;
+
+	buf = kzalloc(len, GFP_KERNEL);
+	if (!buf) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	h = (void *)buf;
+	h->sadb_msg_version = PF_KEY_V2;
+	h->sadb_msg_type = SADB_X_SPDADD;
+	h->sadb_msg_len = len / 8;
+	p = put_any(buf + sizeof(*h), SADB_EXT_ADDRESS_SRC, sel_family);
+	p = put_any(p, SADB_EXT_ADDRESS_DST, sel_family);
+	xp = (void *)p;
+	xp->sadb_x_policy_len = (sizeof(*xp) + rql) / 8;
+	xp->sadb_x_policy_exttype = SADB_X_EXT_POLICY;
+	xp->sadb_x_policy_type = IPSEC_POLICY_IPSEC;
+	xp->sadb_x_policy_dir = dir;
+	rq = (void *)(xp + 1);
+	rq->sadb_x_ipsecrequest_len = rql;
+	rq->sadb_x_ipsecrequest_proto = IPPROTO_ESP;
+	rq->sadb_x_ipsecrequest_mode = IPSEC_MODE_TUNNEL;
+	rq->sadb_x_ipsecrequest_level = IPSEC_LEVEL_UNIQUE;
+	rq->sadb_x_ipsecrequest_reqid = reqid;
+	put_sockaddr(put_sockaddr((u8 *)(rq + 1), family, src), family, dst);
+
+	*err = pfkey_parse(buf, len, &m, &v);
+	if (*err)
+		goto out;
+	mutex_lock(&spd->lock);
+	pol = policy_from_msg(spd, &m, &v, err);
+	if (pol) {
+		pol->ifindex = ifindex;
+		*err = nfipsec_spd_insert(spd, pol);
+		if (*err) {
+			nfipsec_policy_put(pol);
+			pol = NULL;
+		}
+	}
+	if (pol) {
+		skb = policy_msg(pol, SADB_X_SPDADD, 0, 0, -1, GFP_KERNEL);
+		if (skb)
+			pfkey_broadcast(net, skb, PFKEY_TO_ALL, NULL, 0, GFP_KERNEL);
+	}
+	mutex_unlock(&spd->lock);
+out:
+	kfree(buf);
+	return pol;	/* the caller's reference; the SPD holds its own */
+}
+
+void nfipsec_spd_del_if_policy(struct net *net, struct nfipsec_policy *pol)
+{
+	struct nfipsec_spd *spd = &nfipsec_net(net)->spd;
+	struct sk_buff *skb;
+
+	mutex_lock(&spd->lock);
+	if (!list_empty(&pol->node.list)) {
+		nfipsec_spd_remove(spd, pol);
+		skb = policy_msg(pol, SADB_X_SPDDELETE, 0, 0, -1, GFP_KERNEL);
+		if (skb)
+			pfkey_broadcast(net, skb, PFKEY_TO_ALL, NULL, 0, GFP_KERNEL);
+	}
+	mutex_unlock(&spd->lock);
 }
 
 struct spd_dump {

@@ -69,8 +69,12 @@ int nfipsec_l3_parse(struct sk_buff *skb, u16 family, struct nfipsec_l3 *l3);
 int nfipsec_flow_from_skb(struct sk_buff *skb, const struct nfipsec_l3 *l3,
 			  struct nfipsec_flow *f);
 
-/* The mark a packet decrypted by nfipsec carries until its inbound check. */
-void nfipsec_mark_decrypted(struct sk_buff *skb);
+/*
+ * The mark a packet decrypted by nfipsec carries until its inbound check,
+ * with a nonzero @word for enc0 (enc.c).
+ */
+void nfipsec_mark_decrypted(struct sk_buff *skb, u32 word);
+u32 nfipsec_decrypted_word(struct sk_buff *skb);
 bool nfipsec_take_decrypted_mark(struct sk_buff *skb);
 
 /* Confirm the packet's conntrack entry before nfipsec takes the packet over. */
@@ -79,6 +83,10 @@ void nfipsec_ct_confirm(struct sk_buff *skb);
 /* Send a packet nfipsec produced, without its hooks transforming it again. */
 int nfipsec_local_out(struct net *net, struct sk_buff *skb, u16 family);
 bool nfipsec_in_local_out(void);
+
+/* if_ipsec: protect @skb with an ipsec interface's policy (pkt_out.c). */
+struct nfipsec_policy;
+bool nfipsec_out_if(struct net *net, struct sk_buff *skb, struct nfipsec_policy *pol);
 
 unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state);

@@ -143,7 +143,9 @@ int nfipsec_flow_from_skb(struct sk_buff *skb, const struct nfipsec_l3 *l3,
  * to whichever skb becomes the datagram — with the same addresses, so an
  * inner packet that was fragmented before encryption keeps its mark.  A
  * mark lost on the way (a tc/BPF program rewriting all of cb) fails
- * closed: the packet is then checked as cleartext.
+ * closed: the packet is then checked as cleartext.  The hash's high 32
+ * bits are kept; the low 32 carry a word for enc0's receive handler
+ * (enc.c): the device the packet came in by, and whether it stays on enc0.
  */
 static siphash_key_t mark_key __read_mostly;
 
@@ -161,18 +163,26 @@ static u64 mark_of(const struct sk_buff *skb)
 	return siphash(nh + offsetof(struct ipv6hdr, saddr), 32, &mark_key);
 }
 
-void nfipsec_mark_decrypted(struct sk_buff *skb)
+void nfipsec_mark_decrypted(struct sk_buff *skb, u32 word)
 {
-	put_unaligned(mark_of(skb), mark_slot(skb));
+	put_unaligned((mark_of(skb) & ~(u64)U32_MAX) | word, mark_slot(skb));
+}
+
+/* The mark's word, or 0 when @skb carries no valid mark. */
+u32 nfipsec_decrypted_word(struct sk_buff *skb)
+{
+	u64 v = get_unaligned(mark_slot(skb));
+
+	if (!v || (v ^ mark_of(skb)) >> 32)
+		return 0;
+	return (u32)v;
 }
 
 bool nfipsec_take_decrypted_mark(struct sk_buff *skb)
 {
-	u64 *slot = mark_slot(skb);
-
-	if (!get_unaligned(slot) || get_unaligned(slot) != mark_of(skb))
+	if (!nfipsec_decrypted_word(skb))
 		return false;
-	put_unaligned(0, slot);
+	put_unaligned(0, mark_slot(skb));
 	return true;
 }
 

@@ -18,7 +18,8 @@
  * mode, reqid, tunnel endpoints), matched from the outermost request
  * as Linux XFRM does: a "use" request may be missing, a required one may
  * not, and no SA left over may be a tunnel.  The packet then goes back
- * to the stack with netif_rx(), as if received again on the same device,
+ * to the stack with netif_rx(), as if received again on the same device
+ * (or first on enc0 when it is up, enc.c),
  * with the "decrypted" mark (pkt_flow.c) so the check below lets it pass
  * at LOCAL_IN or FORWARD, and the firewall sees the cleartext as XFRM
  * shows it.
@@ -48,8 +49,10 @@
 #include <net/xfrm.h>
 
 #include "ah.h"
+#include "enc.h"
 #include "esp.h"
 #include "ipcomp.h"
+#include "ipsec_if.h"
 #include "natt.h"
 #include "pkt.h"
 #include "sockpolicy.h"
@@ -249,6 +252,7 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 	struct nfipsec_sa *sa = p->sa;
 	struct sk_buff *skb = p->skb;
 	struct nfipsec_secpath_entry *e;
+	struct net_device *ifdev;
 	u16 family = p->family;
 	u8 mode;
 	int i;
@@ -316,7 +320,10 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 			goto out;
 		}
 	}
-	if (!check_policy(nn, skb, family, 0, &p->sp)) {
+	/* An ipsec interface's SA: the packet comes out of that interface. */
+	ifdev = mode == IPSEC_MODE_TUNNEL ?
+		nfipsec_ipsec_if_rx(p->net, sa, family, skb->len) : NULL;
+	if (!ifdev && !check_policy(nn, skb, family, 0, &p->sp)) {
 		in_drop(p, NFIPSEC_STAT_IN_POLICY);
 		goto out;
 	}
@@ -328,8 +335,9 @@ static void in_finish(struct nfipsec_pkt *p, int err)
 	skb_dst_drop(skb);
 	memset(skb->cb, 0, sizeof(skb->cb));
 	mac_rebuild(skb, p->mac_len);
-	nfipsec_mark_decrypted(skb);
-	netif_rx(skb);
+	if (ifdev)
+		skb->dev = ifdev;
+	nfipsec_enc_in(p->net, skb, mode == IPSEC_MODE_TUNNEL && !ifdev, family);
 out:
 	nfipsec_pkt_free(p);
 }

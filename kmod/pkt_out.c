@@ -70,7 +70,9 @@
 #include "acquire.h"
 #include "ah.h"
 #include "esp.h"
+#include "ipsec_if.h"
 #include "ipcomp.h"
+#include "enc.h"
 #include "natt.h"
 #include "pkt.h"
 #include "sockpolicy.h"
@@ -676,6 +678,8 @@ static unsigned int out_apply(struct sk_buff *skb, const struct nf_hook_state *s
 {
 	struct sk_buff *segs, *seg, *next;
 
+	if (!nfipsec_enc_out(state->net, skb))
+		return NF_STOLEN;	/* enc0's egress hook dropped the cleartext */
 	if (!skb_is_gso(skb))
 		return out_one(skb, state, plan, true);
 
@@ -719,6 +723,38 @@ static unsigned int out_policy_ipsec(struct sk_buff *skb,
 	return verdict;
 }
 
+/*
+ * if_ipsec (ipsec_if.c): protect a packet routed into an ipsec interface
+ * with the interface's own outbound policy @pol, as the hook does with an
+ * SPD policy (the same ACQUIRE when the SA is missing, the same path-MTU
+ * feedback).  Consumes @skb.  False: it was dropped before any transform
+ * (no SA yet, a packet nfipsec cannot read); it is never sent in clear.
+ */
+bool nfipsec_out_if(struct net *net, struct sk_buff *skb, struct nfipsec_policy *pol)
+{
+	u16 family = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
+	struct out_reqs rs = { .req = pol->req, .nreq = pol->nreq,
+			       .id = pol->id, .priority = pol->entry.priority };
+	struct nf_hook_state state;
+	struct nfipsec_flow f;
+	struct nfipsec_l3 l3;
+
+	skb_reset_network_header(skb);
+	if (nfipsec_l3_parse(skb, family, &l3) || nfipsec_flow_from_skb(skb, &l3, &f)) {
+		nfipsec_pkt_count(nfipsec_net(net), NFIPSEC_STAT_OUT_ERROR);
+		kfree_skb(skb);
+		return false;
+	}
+	nf_hook_state_init(&state, NF_INET_POST_ROUTING,
+			   family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6,
+			   NULL, skb->dev, skb->sk, net, NULL);
+	nfipsec_policy_used(pol, skb->len);
+	if (out_policy_ipsec(skb, &state, &rs, &f) == NF_STOLEN)
+		return true;
+	kfree_skb(skb);		/* dropped, or nothing to apply: never in clear */
+	return false;
+}
+
 unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
@@ -731,6 +767,9 @@ unsigned int nfipsec_out_hook(void *priv, struct sk_buff *skb,
 	unsigned int verdict;
 
 	if (!nfipsec_pkt_active(nn) || nfipsec_in_local_out())
+		return NF_ACCEPT;
+	/* Into an ipsec interface: its own policy applies there (ipsec_if.c). */
+	if (state->out && nfipsec_ipsec_if_is(state->out))
 		return NF_ACCEPT;
 	if (skb_network_offset(skb) ||
 	    nfipsec_l3_parse(skb, family, &l3) ||

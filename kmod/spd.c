@@ -153,7 +153,8 @@ int nfipsec_spd_insert(struct nfipsec_spd *spd, struct nfipsec_policy *pol)
 	err = rhashtable_lookup_insert_fast(&spd->by_id, &pol->by_id, id_params);
 	if (err)
 		return err;
-	err = nfipsec_spd_engine_insert(&spd->eng[pol->dir - 1], &pol->entry);
+	err = pol->ifindex ? 0 :
+	      nfipsec_spd_engine_insert(&spd->eng[pol->dir - 1], &pol->entry);
 	if (err) {
 		rhashtable_remove_fast(&spd->by_id, &pol->by_id, id_params);
 		return err;
@@ -197,7 +198,8 @@ NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_spd_replace);
 void nfipsec_spd_remove(struct nfipsec_spd *spd, struct nfipsec_policy *pol)
 {
 	lockdep_assert_held(&spd->lock);
-	nfipsec_spd_engine_remove(&spd->eng[pol->dir - 1], &pol->entry);
+	if (!pol->ifindex)
+		nfipsec_spd_engine_remove(&spd->eng[pol->dir - 1], &pol->entry);
 	rhashtable_remove_fast(&spd->by_id, &pol->by_id, id_params);
 	list_del_init(&pol->node.list);
 	spd->count--;

@@ -53,6 +53,12 @@ struct nfipsec_policy {
 	struct rcu_head rcu;
 
 	u32 id;				/* sadb_x_policy_id */
+	/*
+	 * An ipsec interface's policy (ipsec_if.c): listed and dumped, but
+	 * not in the lookup engine (packets find it through the interface),
+	 * and neither removed by SPDFLUSH nor deletable by PF_KEY.
+	 */
+	int ifindex;
 	u8 dir;				/* IPSEC_DIR_INBOUND/OUTBOUND/FWD */
 	u16 type;			/* IPSEC_POLICY_DISCARD/NONE/IPSEC */
 	u8 nreq;

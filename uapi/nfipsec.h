@@ -227,4 +227,32 @@ struct sadb_x_counters {
 #define SADB_X_NFIPSEC_OPTIONS		32
 #define SADB_X_NFIPSEC_OPT_EXT		0x1	/* send SADB_X_EXT_* in replies */
 
+/*
+ * if_ipsec (seed if_ipsec(4)): the rtnetlink link kind "ipsec"
+ * ("ip link add ipsec0 type ipsec"), whose IFLA_INFO_DATA holds:
+ *
+ *   IFLA_NFIPSEC_REQID   u32, 1..NFIPSEC_IF_REQID_MAX.  At creation:
+ *                        absent or 0 assigns the lowest no other ipsec
+ *                        interface of the namespace has.
+ *                        Later (RTM_NEWLINK on the interface): changes it.
+ *   IFLA_NFIPSEC_LOCAL   the outer source address, 4 bytes (IPv4) or 16
+ *   IFLA_NFIPSEC_REMOTE  (IPv6), network order; given together and of one
+ *                        family.  Both empty (0 bytes): no tunnel.
+ *
+ * Replies to RTM_GETLINK carry the same attributes (no LOCAL/REMOTE while
+ * the interface has no tunnel).  Setting the tunnel or the reqid replaces
+ * the interface's policies (four: in and out, for IPv4 and IPv6 inner
+ * packets, esp/tunnel/LOCAL-REMOTE/unique:REQID).
+ */
+enum {
+	IFLA_NFIPSEC_UNSPEC,
+	IFLA_NFIPSEC_REQID,
+	IFLA_NFIPSEC_LOCAL,
+	IFLA_NFIPSEC_REMOTE,
+	__IFLA_NFIPSEC_MAX
+};
+#define IFLA_NFIPSEC_MAX	(__IFLA_NFIPSEC_MAX - 1)
+#define NFIPSEC_IF_KIND		"ipsec"
+#define NFIPSEC_IF_REQID_MAX	0x3fff		/* as FreeBSD's if_ipsec */
+
 #endif /* _UAPI_NFIPSEC_H */

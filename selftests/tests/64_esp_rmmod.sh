@@ -8,7 +8,8 @@
 # under TCP and flood-ping load, then rmmod nfipsec in the middle of it.
 # The unload must succeed and wait for what is in flight (packets whose
 # crypto has not completed, ACQUIREs queued, transforms freed from a work
-# item); the harness then checks the console for splats and, on the debug
+# item), and remove enc0 from both namespaces while the cleartext crosses
+# it; the harness then checks the console for splats and, on the debug
 # kernel, kmemleak.  Loaded again, the module carries traffic again.
 . "$NFIPSEC_ROOT/selftests/lib/tap.sh"
 
@@ -112,6 +113,18 @@ else:
             time.sleep(0.2)
 EOF
 PIDS=()
+# The cleartext crosses enc0 in both (b's tunnel packets stay on it) when
+# the module goes, with a capture open on a's; a has an ipsec interface
+# with its policies (no SAs) that the unload must take away.
+ip -n a link set enc0 up
+ip -n b link set enc0 up
+IPSECIF=$NFIPSEC_ROOT/tools/build/ipsecif/ipsecif
+[ -x "$IPSECIF" ] && ip netns exec a "$IPSECIF" ipsec0 create reqid 300 tunnel 10.74.0.1 10.74.0.3 &&
+	ip -n a link set ipsec0 up
+if command -v tcpdump >/dev/null 2>&1; then
+	ip netns exec a timeout 60 tcpdump -n -i enc0 -w /dev/null 2>/dev/null &
+	PIDS+=($!)
+fi
 ip netns exec b python3 "$LOAD" server 10.74.0.2 &
 PIDS+=($!)
 ip netns exec b python3 "$LOAD" server fd75:2::1 &
@@ -137,6 +150,9 @@ for ((i = 0; i < 60; i++)); do
 done
 tap_diag "esp_out in a after $((SECONDS - t0)) s of load: $before"
 tap_check "traffic was flowing through ESP" test "${before:-0}" -gt 100
+tap_check "and through enc0 in a and b" test \
+	"$(ip netns exec a cat /sys/class/net/enc0/statistics/rx_packets)" -gt 0 -a \
+	"$(ip netns exec b cat /sys/class/net/enc0/statistics/rx_packets)" -gt 0
 t0=$(date +%s)
 tap_check "rmmod nfipsec while the traffic flows" rmmod nfipsec
 tap_diag "rmmod took $(( $(date +%s) - t0 )) s"
@@ -144,6 +160,8 @@ tap_check "nfipsec is gone" sh -c "! grep -q '^nfipsec ' /proc/modules"
 kill "${PIDS[@]}" 2>/dev/null
 wait
 tap_check "insmod again" insmod "$NFIPSEC_KO"
+tap_check "a has enc0 again, down" \
+	sh -c "ip -n a -o link show enc0 | grep -v 'state UP' | grep -q enc0"
 tap_check "configured again" configure
 tap_check "ESP works again" n a ping -c 2 -W 2 10.74.0.2
 tap_check "ESP was used" test "$(esp_out)" -gt 0
