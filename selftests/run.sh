@@ -37,7 +37,8 @@
 #
 # A guest that says nothing on its stream within the boot limit (300 s; 600 s
 # for debug, whose boot takes ~100 s alone here) is stopped, its console's
-# tail printed, and booted once more.  With NFIPSEC_DEADLINE (seconds since
+# tail printed, and booted once more; so is one whose kernel splatted before
+# userspace started (before nfipsec existed), once.  With NFIPSEC_DEADLINE (seconds since
 # the epoch; scripts/check.sh sets it from CI's budget) no guest runs past
 # it: a kernel that has no time left fails, with what it was doing, rather
 # than being killed from outside with nothing said.
@@ -258,6 +259,21 @@ scan_splats() {	# KERNEL CONSOLE_LOG
 	fi
 }
 
+# The first splat line of CONSOLE_LOG (benign lines excepted), if any.
+first_splat() {	# CONSOLE_LOG
+	local line b benign
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		[[ $line =~ $SPLAT_RE ]] || continue
+		benign=0
+		for b in "${BENIGN_RE[@]}"; do
+			[[ $line =~ $b ]] && benign=1
+		done
+		[ $benign = 0 ] && printf '%s\n' "$line" && return 0
+	done < "$1"
+	return 1
+}
+
 # --- one guest boot -------------------------------------------------------------
 # The console's last lines, and QEMU's own words, for a guest that failed.
 harness_diag_console() {	# KERNEL CONSOLE_LOG DIR
@@ -267,12 +283,16 @@ harness_diag_console() {	# KERNEL CONSOLE_LOG DIR
 
 # Boot QEMU_CMD with TIMEOUT and feed its stream to handle_line as it comes.
 # Returns 200 when the guest said nothing within BOOT_TIMEOUT seconds (it
-# is stopped), else QEMU's status (124/137: the timeout), after accounting
-# for an unfinished test and a missing end token.
-boot_guest() {	# KERNEL DIR TIMEOUT BOOT_TIMEOUT QEMU_CMD...
-	local k=$1 dir=$2 tmo=$3 boot_tmo=$4 klog=$2/console.log stream=$2/stream.log
-	local qpid rc line buf='' up=0 hung=0 kb
-	shift 4
+# is stopped); with EARLY_CHECK 1, 201 when the kernel's console already
+# holds a splat at the guest's first word (it is stopped: the kernel broke
+# before userspace, so before nfipsec existed; seen under TCG: an early
+# interrupt in identify_boot_cpu, KASAN "wild-memory-access"); else QEMU's
+# status (124/137: the timeout), after accounting for an unfinished test
+# and a missing end token.
+boot_guest() {	# KERNEL DIR TIMEOUT BOOT_TIMEOUT EARLY_CHECK QEMU_CMD...
+	local k=$1 dir=$2 tmo=$3 boot_tmo=$4 early_check=$5 klog=$2/console.log stream=$2/stream.log
+	local qpid rc line buf='' up=0 hung=0 early=0 kb splat
+	shift 5
 	: > "$klog"; : > "$stream"
 	log "[$k] booting (logs: $dir, timeout ${tmo}s)"
 	kb=$(date +%s)
@@ -298,15 +318,23 @@ boot_guest() {	# KERNEL DIR TIMEOUT BOOT_TIMEOUT QEMU_CMD...
 			[ -n "$line" ] || break
 		fi
 		line=${line%$'\r'}
+		[ $early = 1 ] && continue	# stopping it
 		if [ $up = 0 ]; then
 			up=1
 			echo "[$k] guest up after $(( $(date +%s) - kt0 ))s (incl. build)"
+			if [ "$early_check" = 1 ] && splat=$(first_splat "$klog"); then
+				log "[$k] the kernel splatted before userspace started: ${splat#*] }"
+				early=1
+				kill "$qpid" 2>/dev/null
+				continue
+			fi
 		fi
 		handle_line "$k" "$line"
 	done < <(tail -n +1 -F --pid="$qpid" "$stream" 2>/dev/null)
 	wait "$qpid"
 	rc=$?
 	[ $hung = 1 ] && return 200
+	[ $early = 1 ] && return 201
 
 	if [ -n "$T_NAME" ]; then
 		harness_fail "$k" "$T_NAME: did not finish"
@@ -419,8 +447,15 @@ run_kernel() {
 			fi
 			[ $left -lt "$tmo" ] && tmo=$left
 		fi
-		boot_guest "$k" "$dir" "$tmo" "$boot_tmo" "${qemu_cmd[@]}"
+		# A second boot keeps an early splat: the final scan fails it.
+		boot_guest "$k" "$dir" "$tmo" "$boot_tmo" $((attempt == 1)) "${qemu_cmd[@]}"
 		rc=$?
+		if [ $rc = 201 ]; then
+			log "[$k] booting it once more (first console kept as console.boot1.log)"
+			mv -f "$klog" "$dir/console.boot1.log"
+			mv -f "$stream" "$dir/stream.boot1.log"
+			continue
+		fi
 		[ $rc = 200 ] || break
 		harness_diag_console "$k" "$klog" "$dir"
 		if [ $attempt = 1 ]; then

@@ -118,8 +118,11 @@ tap_check "A -> B through ipsec1: IPv4 over IPv6, ping 10.2.2.2" pingA 10.2.2.2
 tap_check "A -> B through ipsec1: IPv6 over IPv6, ping fd72::2" pingA -6 fd72::2
 tap_check "ipsec1 counted its 4 packets each way" \
 	test "$(stat_of A ipsec1 tx_packets)" -ge 4 -a "$(stat_of A ipsec1 rx_packets)" -ge 4
-tap_is "ipsec0 counted none of them" \
-	"$(stat_of A ipsec0 tx_packets)/$(stat_of A ipsec0 rx_packets)" "$tx0/$rx0"
+# (Not "unchanged": the stack may send a packet of its own into ipsec0
+# meanwhile, an IPv6 MLD report say; seen once on the debug kernel.)
+tap_check "ipsec0 counted none of them (tx $tx0 -> $(stat_of A ipsec0 tx_packets), rx $rx0 -> $(stat_of A ipsec0 rx_packets))" \
+	test "$(stat_of A ipsec0 tx_packets)" -lt $((tx0 + 4)) -a \
+	     "$(stat_of A ipsec0 rx_packets)" -lt $((rx0 + 4))
 tap_check "ipsec0 still carries its own: ping 10.1.1.2" pingA 10.1.1.2
 
 # --- the policies belong to the interfaces -------------------------------------------
