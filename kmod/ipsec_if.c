@@ -75,11 +75,6 @@ struct ipsec_if {
 
 static struct rtnl_link_ops ipsec_if_link_ops;
 
-static bool addr_eq(u16 family, const union nfipsec_addr *a, const union nfipsec_addr *b)
-{
-	return family == AF_INET ? a->a4 == b->a4 : ipv6_addr_equal(&a->a6, &b->a6);
-}
-
 static int fam_index(__be16 protocol)
 {
 	return protocol == htons(ETH_P_IP) ? 0 : protocol == htons(ETH_P_IPV6) ? 1 : -1;
@@ -198,8 +193,8 @@ struct net_device *nfipsec_ipsec_if_rx(struct net *net, const struct nfipsec_sa 
 		struct ipsec_if_cfg *cfg = rcu_dereference(ii->cfg);
 
 		if (!cfg || cfg->family != sa->pair.family || cfg->reqid != sa->reqid ||
-		    !addr_eq(cfg->family, &cfg->remote, &sa->pair.src) ||
-		    !addr_eq(cfg->family, &cfg->local, &sa->pair.dst))
+		    !nfipsec_addr_eq(cfg->family, &cfg->remote, &sa->pair.src) ||
+		    !nfipsec_addr_eq(cfg->family, &cfg->local, &sa->pair.dst))
 			continue;
 		nfipsec_policy_used(cfg->pol[0][inner_family == AF_INET ? 0 : 1], len);
 		local_bh_disable();
@@ -315,8 +310,8 @@ static struct net_device *clash(struct net *net, struct net_device *self, u32 re
 			continue;
 		*same_reqid = cfg->reqid == reqid;
 		if (*same_reqid ||
-		    (family && cfg->family == family && addr_eq(family, &cfg->local, local) &&
-		     addr_eq(family, &cfg->remote, remote)))
+		    (family && cfg->family == family && nfipsec_addr_eq(family, &cfg->local, local) &&
+		     nfipsec_addr_eq(family, &cfg->remote, remote)))
 			return ii->dev;
 	}
 	return NULL;
@@ -369,8 +364,8 @@ static int configure(struct net_device *dev, struct nlattr *data[], bool create,
 		return -ENOSPC;
 	}
 	if (!create && cur && cur->reqid == reqid && cur->family == family &&
-	    (!family || (addr_eq(family, &cur->local, &local) &&
-			 addr_eq(family, &cur->remote, &remote))))
+	    (!family || (nfipsec_addr_eq(family, &cur->local, &local) &&
+			 nfipsec_addr_eq(family, &cur->remote, &remote))))
 		return 0;	/* nothing changes */
 	other = clash(net, dev, reqid, family, &local, &remote, &same);
 	if (other) {

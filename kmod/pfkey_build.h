@@ -31,6 +31,27 @@ static inline void *pfkey_put_ext(struct sk_buff *skb, size_t bytes, u16 type)
 	return e;
 }
 
+/*
+ * Write @a of @family as a sockaddr (port 0) at @p, which is zeroed; the
+ * byte after it returned.
+ */
+static inline u8 *pfkey_fill_sockaddr(u8 *p, u16 family, const union nfipsec_addr *a)
+{
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)p;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = a->a4;
+		return p + sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)p;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->a6;
+		return p + sizeof(*sin6);
+	}
+}
+
 /* An address extension: host @a of @family, port 0, protocol 0. */
 static inline void pfkey_put_address(struct sk_buff *skb, u16 type, u16 family,
 				     const union nfipsec_addr *a)
@@ -39,17 +60,7 @@ static inline void pfkey_put_address(struct sk_buff *skb, u16 type, u16 family,
 					       type);
 
 	e->sadb_address_prefixlen = family == AF_INET ? 32 : 128;
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (void *)(e + 1);
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = a->a4;
-	} else {
-		struct sockaddr_in6 *sin6 = (void *)(e + 1);
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = a->a6;
-	}
+	pfkey_fill_sockaddr((u8 *)(e + 1), family, a);
 }
 
 #endif /* _NFIPSEC_PFKEY_BUILD_H */

@@ -315,16 +315,23 @@ static struct sk_buff *policy_msg(const struct nfipsec_policy *pol, u8 type,
 	return skb;
 }
 
-static int announce(struct sock *sk, const struct nfipsec_policy *pol, u8 type,
-		    const struct sadb_msg *req)
+/* @pol as a message of @type to every PF_KEY socket of @net. */
+static int announce_net(struct net *net, const struct nfipsec_policy *pol, u8 type,
+			u32 seq, u32 pid)
 {
-	struct sk_buff *skb = policy_msg(pol, type, req->sadb_msg_seq,
-					 req->sadb_msg_pid, -1, GFP_KERNEL);
+	struct sk_buff *skb = policy_msg(pol, type, seq, pid, -1, GFP_KERNEL);
 
 	if (!skb)
 		return -ENOBUFS;
-	pfkey_broadcast(sock_net(sk), skb, PFKEY_TO_ALL, NULL, 0, GFP_KERNEL);
+	pfkey_broadcast(net, skb, PFKEY_TO_ALL, NULL, 0, GFP_KERNEL);
 	return 0;
+}
+
+/* ...in answer to @req. */
+static int announce(struct sock *sk, const struct nfipsec_policy *pol, u8 type,
+		    const struct sadb_msg *req)
+{
+	return announce_net(sock_net(sk), pol, type, req->sadb_msg_seq, req->sadb_msg_pid);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -474,23 +481,6 @@ static u8 *put_any(u8 *p, u16 type, u16 family)
 	return p + sizeof(*a) + l;
 }
 
-static u8 *put_sockaddr(u8 *p, u16 family, const union nfipsec_addr *a)
-{
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (void *)p;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = a->a4;
-		return p + sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (void *)p;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = a->a6;
-		return p + sizeof(*sin6);
-	}
-}
-
 struct nfipsec_policy *nfipsec_spd_add_if_policy(struct net *net, int ifindex, u8 dir,
 						 u16 sel_family, u16 family,
 						 const union nfipsec_addr *src,
@@ -499,8 +489,7 @@ struct nfipsec_policy *nfipsec_spd_add_if_policy(struct net *net, int ifindex, u
 {
 	struct nfipsec_spd *spd = &nfipsec_net(net)->spd;
 	size_t rql = ALIGN(sizeof(struct sadb_x_ipsecrequest) +
-			   2 * (family == AF_INET ? sizeof(struct sockaddr_in) :
-				sizeof(struct sockaddr_in6)), 8);
+			   2 * pfkey_sockaddr_len(family), 8);
 	size_t len = sizeof(struct sadb_msg) +
 		     2 * (sizeof(struct sadb_address) + pfkey_sockaddr_bytes(sel_family)) +
 		     sizeof(struct sadb_x_policy) + rql;
@@ -510,7 +499,6 @@ struct nfipsec_policy *nfipsec_spd_add_if_policy(struct net *net, int ifindex, u
 	struct sadb_x_policy *xp;
 	struct pfkey_msg m;
 	struct sadb_msg *h;
-	struct sk_buff *skb;
 	u8 *buf, *p;
 
 	buf = kzalloc(len, GFP_KERNEL);
@@ -535,7 +523,7 @@ struct nfipsec_policy *nfipsec_spd_add_if_policy(struct net *net, int ifindex, u
 	rq->sadb_x_ipsecrequest_mode = IPSEC_MODE_TUNNEL;
 	rq->sadb_x_ipsecrequest_level = IPSEC_LEVEL_UNIQUE;
 	rq->sadb_x_ipsecrequest_reqid = reqid;
-	put_sockaddr(put_sockaddr((u8 *)(rq + 1), family, src), family, dst);
+	pfkey_fill_sockaddr(pfkey_fill_sockaddr((u8 *)(rq + 1), family, src), family, dst);
 
 	*err = pfkey_parse(buf, len, &m, &v);
 	if (*err)
@@ -550,11 +538,8 @@ struct nfipsec_policy *nfipsec_spd_add_if_policy(struct net *net, int ifindex, u
 			pol = NULL;
 		}
 	}
-	if (pol) {
-		skb = policy_msg(pol, SADB_X_SPDADD, 0, 0, -1, GFP_KERNEL);
-		if (skb)
-			pfkey_broadcast(net, skb, PFKEY_TO_ALL, NULL, 0, GFP_KERNEL);
-	}
+	if (pol)
+		announce_net(net, pol, SADB_X_SPDADD, 0, 0);
 	mutex_unlock(&spd->lock);
 out:
 	kfree(buf);
@@ -564,14 +549,11 @@ out:
 void nfipsec_spd_del_if_policy(struct net *net, struct nfipsec_policy *pol)
 {
 	struct nfipsec_spd *spd = &nfipsec_net(net)->spd;
-	struct sk_buff *skb;
 
 	mutex_lock(&spd->lock);
 	if (!list_empty(&pol->node.list)) {
 		nfipsec_spd_remove(spd, pol);
-		skb = policy_msg(pol, SADB_X_SPDDELETE, 0, 0, -1, GFP_KERNEL);
-		if (skb)
-			pfkey_broadcast(net, skb, PFKEY_TO_ALL, NULL, 0, GFP_KERNEL);
+		announce_net(net, pol, SADB_X_SPDDELETE, 0, 0);
 	}
 	mutex_unlock(&spd->lock);
 }

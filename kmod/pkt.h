@@ -15,6 +15,7 @@
 
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
+#include <net/ipv6.h>
 
 #include "spd_engine.h"
 #include "netns.h"
@@ -41,6 +42,13 @@ static inline bool nfipsec_proto_enabled(const struct nfipsec_net *nn, u8 proto)
 static inline void nfipsec_pkt_count(struct nfipsec_net *nn, unsigned int stat)
 {
 	nfipsec_stats_inc(&nn->stats, stat);
+}
+
+/* Are @a and @b the same address of @family? */
+static inline bool nfipsec_addr_eq(u16 family, const union nfipsec_addr *a,
+				   const union nfipsec_addr *b)
+{
+	return family == AF_INET ? a->a4 == b->a4 : ipv6_addr_equal(&a->a6, &b->a6);
 }
 
 /* Does this namespace have anything for the packet path to do? */

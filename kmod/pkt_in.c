@@ -66,11 +66,6 @@ static bool is_local(struct net *net, u16 family, const union nfipsec_addr *a)
 	return ipv6_chk_addr(net, &a->a6, NULL, 0);
 }
 
-static bool addr_eq(u16 family, const union nfipsec_addr *a, const union nfipsec_addr *b)
-{
-	return family == AF_INET ? a->a4 == b->a4 : ipv6_addr_equal(&a->a6, &b->a6);
-}
-
 /* Is the SA of @e one that request @r asks for? */
 static bool req_matches(const struct nfipsec_ipsecreq *r,
 			const struct nfipsec_secpath_entry *e)
@@ -81,8 +76,8 @@ static bool req_matches(const struct nfipsec_ipsecreq *r,
 		return false;
 	if (e->mode == IPSEC_MODE_TUNNEL &&
 	    (r->family != e->family ||
-	     !addr_eq(r->family, &r->src, &e->src) ||
-	     !addr_eq(r->family, &r->dst, &e->dst)))
+	     !nfipsec_addr_eq(r->family, &r->src, &e->src) ||
+	     !nfipsec_addr_eq(r->family, &r->dst, &e->dst)))
 		return false;
 	return true;
 }
