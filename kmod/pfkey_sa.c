@@ -182,6 +182,31 @@ static void drop_acquire_larval(struct nfipsec_sadb *db, const struct nfipsec_sa
 		nfipsec_sa_remove(db, larval);
 }
 
+/*
+ * UPDATE of a live SA (@parsed: what @m says of it).  Its lifetimes
+ * change (RFC 2367 3.1.2), and so do its ESP-in-UDP ports: an IKE daemon
+ * moves an SA to the peer's new port after a NAT rebinding (strongSwan's
+ * kernel-pfkey sends GET, then UPDATE with the new NAT-T ports).  As with
+ * af_key (xfrm_state_update), the encapsulation type must stay what it
+ * was, none included: EINVAL otherwise.  Keys and algorithms stay.
+ */
+static int update_live(struct nfipsec_sa *old, const struct nfipsec_sa *parsed,
+		       const struct pfkey_msg *m, struct pfkey_verdict *v)
+{
+	int err;
+
+	if (parsed->encap_type != old->encap_type)
+		return fail(v, SADB_X_DIAGNOSTIC_BAD_NATT_TYPE, -EINVAL);
+	if (parsed->encap_type) {
+		err = nfipsec_sa_update_natt(old, parsed, m);
+		if (err)
+			return fail(v, SADB_X_DIAGNOSTIC_NOMEM, err);
+	}
+	nfipsec_sa_set_lifetimes(old, m);
+	nfipsec_sa_lifetimes_changed(old);
+	return 0;
+}
+
 static int handle_add_update(struct sock *sk, const struct pfkey_msg *m,
 			     struct pfkey_verdict *v)
 {
@@ -227,12 +252,9 @@ static int handle_add_update(struct sock *sk, const struct pfkey_msg *m,
 		}
 		announce(sk, sa, SADB_UPDATE, m->hdr, SA_MSG_LIFETIMES);
 	} else {
-		/*
-		 * A live SA: only its lifetimes change (RFC 2367 3.1.2;
-		 * af_key does the same and ignores the rest).
-		 */
-		nfipsec_sa_set_lifetimes(old, m);
-		nfipsec_sa_lifetimes_changed(old);
+		err = update_live(old, sa, m, v);
+		if (err)
+			goto unlock;
 		announce(sk, old, SADB_UPDATE, m->hdr, SA_MSG_LIFETIMES);
 	}
 unlock:

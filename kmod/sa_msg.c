@@ -34,33 +34,6 @@ static size_t ext_bytes(const void *ext)
 	return (size_t)((const struct sadb_ext *)ext)->sadb_ext_len * 8;
 }
 
-static int keep_extensions(struct nfipsec_sa *sa, const struct pfkey_msg *m)
-{
-	size_t i, len = 0;
-	u8 *p;
-
-	for (i = 0; i < ARRAY_SIZE(kept_types); i++)
-		if (m->ext[kept_types[i]])
-			len += ext_bytes(m->ext[kept_types[i]]);
-	if (len > U16_MAX)
-		return -EMSGSIZE;
-	p = kmalloc(len, GFP_KERNEL);
-	if (!p)
-		return -ENOMEM;
-	kfree(sa->kept);
-	sa->kept = p;
-	sa->kept_len = len;
-	for (i = 0; i < ARRAY_SIZE(kept_types); i++) {
-		const void *e = m->ext[kept_types[i]];
-
-		if (e) {
-			memcpy(p, e, ext_bytes(e));
-			p += ext_bytes(e);
-		}
-	}
-	return 0;
-}
-
 /* A kept extension of @sa by type, or NULL. */
 static const void *kept_find(const struct nfipsec_sa *sa, u16 type)
 {
@@ -74,6 +47,80 @@ static const void *kept_find(const struct nfipsec_sa *sa, u16 type)
 		p += ext_bytes(e);
 	}
 	return NULL;
+}
+
+static bool is_natt_ext(u16 type)
+{
+	return type == SADB_X_EXT_NAT_T_TYPE || type == SADB_X_EXT_NAT_T_SPORT ||
+	       type == SADB_X_EXT_NAT_T_DPORT || type == SADB_X_EXT_NAT_T_OA;
+}
+
+/*
+ * The kept extensions of @m, or with @old, those of @old with the NAT-T
+ * ones of @m in their place.  The new blob goes to *@out, *@len.
+ */
+static int build_kept(const struct nfipsec_sa *old, const struct pfkey_msg *m,
+		      u8 **out, u16 *len)
+{
+	const void *ext[ARRAY_SIZE(kept_types)];
+	size_t i, n = 0;
+	u8 *p;
+
+	for (i = 0; i < ARRAY_SIZE(kept_types); i++) {
+		u16 t = kept_types[i];
+
+		ext[i] = old && !is_natt_ext(t) ? kept_find(old, t) : m->ext[t];
+		if (ext[i])
+			n += ext_bytes(ext[i]);
+	}
+	if (n > U16_MAX)
+		return -EMSGSIZE;
+	p = kmalloc(n, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	*out = p;
+	*len = n;
+	for (i = 0; i < ARRAY_SIZE(kept_types); i++) {
+		if (ext[i]) {
+			memcpy(p, ext[i], ext_bytes(ext[i]));
+			p += ext_bytes(ext[i]);
+		}
+	}
+	return 0;
+}
+
+static int keep_extensions(struct nfipsec_sa *sa, const struct pfkey_msg *m)
+{
+	u16 len;
+	u8 *p;
+	int err = build_kept(NULL, m, &p, &len);
+
+	if (err)
+		return err;
+	kfree(sa->kept);
+	sa->kept = p;
+	sa->kept_len = len;
+	return 0;
+}
+
+int nfipsec_sa_update_natt(struct nfipsec_sa *sa, const struct nfipsec_sa *parsed,
+			   const struct pfkey_msg *m)
+{
+	u16 len;
+	u8 *p;
+	int err = build_kept(sa, m, &p, &len);
+
+	if (err)
+		return err;
+	err = nfipsec_sa_move_encap(sa->db, sa, parsed->encap_sport, parsed->encap_dport);
+	if (err) {
+		kfree(p);
+		return err;
+	}
+	kfree(sa->kept);
+	sa->kept = p;
+	sa->kept_len = len;
+	return 0;
 }
 
 static const void *ext_sockaddr(const void *ext)

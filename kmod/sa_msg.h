@@ -38,6 +38,14 @@ int nfipsec_sa_set_params(struct nfipsec_sa *sa, const struct pfkey_msg *m,
 void nfipsec_sa_set_lifetimes(struct nfipsec_sa *sa, const struct pfkey_msg *m);
 
 /*
+ * UPDATE of listed, live ESP-in-UDP @sa (db->lock held): its ports become
+ * those @parsed took from @m, in the packet path and in the NAT-T
+ * extensions it returns.  All or nothing: -ENOMEM/-EMSGSIZE change nothing.
+ */
+int nfipsec_sa_update_natt(struct nfipsec_sa *sa, const struct nfipsec_sa *parsed,
+			   const struct pfkey_msg *m);
+
+/*
  * A message about @sa of @type, its header's seq and pid from @seq/@pid,
  * carrying @what (SA_MSG_*).  NULL on ENOMEM.
  */

@@ -292,19 +292,17 @@ NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sa_fail_larval);
 /* ---------------------------------------------------------------------- */
 
 /*
- * Count @sa's ESP-in-UDP destination port in (@add) or out of
- * db->encap_ports.  Only adding can fail (-ENOMEM): replacing a value
- * or erasing one allocates nothing.
+ * Count ESP-in-UDP destination @dport in (@add) or out of
+ * db->encap_ports.  Only adding can fail (-ENOMEM): replacing a value or
+ * erasing one allocates nothing.
  */
-static int encap_port(struct nfipsec_sadb *db, const struct nfipsec_sa *sa, bool add)
+static int encap_port_count(struct nfipsec_sadb *db, __be16 dport, bool add)
 {
-	unsigned long port = ntohs(sa->encap_dport);
+	unsigned long port = ntohs(dport);
 	unsigned long n;
 	void *old;
 	int err;
 
-	if (!sa->encap_type)
-		return 0;
 	old = xa_load(&db->encap_ports, port);
 	n = old ? xa_to_value(old) : 0;
 	if (add) {
@@ -323,6 +321,12 @@ static int encap_port(struct nfipsec_sadb *db, const struct nfipsec_sa *sa, bool
 		WRITE_ONCE(db->encap_count, db->encap_count - 1);
 	}
 	return 0;
+}
+
+/* @sa's ESP-in-UDP destination port, if it has one: see encap_port_count(). */
+static int encap_port(struct nfipsec_sadb *db, const struct nfipsec_sa *sa, bool add)
+{
+	return sa->encap_type ? encap_port_count(db, sa->encap_dport, add) : 0;
 }
 
 static void unhash(struct nfipsec_sadb *db, struct nfipsec_sa *sa)
@@ -465,6 +469,30 @@ int nfipsec_sa_replace(struct nfipsec_sadb *db, struct nfipsec_sa *old,
 	nfipsec_sa_remove(db, old);
 	return nfipsec_sa_insert(db, new);
 }
+
+int nfipsec_sa_move_encap(struct nfipsec_sadb *db, struct nfipsec_sa *sa,
+			  __be16 sport, __be16 dport)
+{
+	int err;
+
+	lockdep_assert_held(&db->lock);
+	if (WARN_ON_ONCE(!sa->encap_type || list_empty(&sa->node.list)))
+		return -EINVAL;
+	/* Learn the new port before forgetting the old: failing changes nothing. */
+	if (dport != sa->encap_dport) {
+		err = encap_port_count(db, dport, true);
+		if (err)
+			return err;
+		encap_port_count(db, sa->encap_dport, false);
+	}
+	/* The packet path reads them without a lock; each is one store. */
+	WRITE_ONCE(sa->encap_sport, sport);
+	WRITE_ONCE(sa->encap_dport, dport);
+	/* A mapping seen before the move is news again if it comes back. */
+	WRITE_ONCE(sa->natt_seen, 0);
+	return 0;
+}
+NFIPSEC_EXPORT_FOR_KUNIT(nfipsec_sa_move_encap);
 
 /* ---------------------------------------------------------------------- */
 /* Lifetimes                                                              */

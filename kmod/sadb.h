@@ -243,6 +243,12 @@ void nfipsec_sa_remove(struct nfipsec_sadb *db, struct nfipsec_sa *sa);
 /* Atomically put @new in the place of @old (UPDATE of a larval SA). */
 int nfipsec_sa_replace(struct nfipsec_sadb *db, struct nfipsec_sa *old,
 		       struct nfipsec_sa *new);
+/*
+ * Give listed ESP-in-UDP @sa new ports (network order; UPDATE of a live
+ * SA), keeping the port index right.  -ENOMEM changes nothing.
+ */
+int nfipsec_sa_move_encap(struct nfipsec_sadb *db, struct nfipsec_sa *sa,
+			  __be16 sport, __be16 dport);
 /* Is @port (network order) the ESP-in-UDP port of a listed SA?  RCU, lock-free. */
 static inline bool nfipsec_sadb_encap_port(struct nfipsec_sadb *db, __be16 port)
 {

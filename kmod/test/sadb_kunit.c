@@ -422,6 +422,21 @@ static void encap_ports(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nfipsec_sadb_encap_port(db, htons(4502)));
 	KUNIT_EXPECT_EQ(test, db->encap_count, 3U);
 
+	/* UPDATE of a live SA: c moves to 4500 beside a and b, then back. */
+	mutex_lock(&db->lock);
+	KUNIT_EXPECT_EQ(test, nfipsec_sa_move_encap(db, c, htons(4600), htons(4500)), 0);
+	mutex_unlock(&db->lock);
+	KUNIT_EXPECT_FALSE(test, nfipsec_sadb_encap_port(db, htons(4501)));
+	KUNIT_EXPECT_EQ(test, ntohs(c->encap_sport), 4600);
+	KUNIT_EXPECT_EQ(test, ntohs(c->encap_dport), 4500);
+	KUNIT_EXPECT_EQ(test, db->encap_count, 3U);
+	mutex_lock(&db->lock);
+	KUNIT_EXPECT_EQ(test, nfipsec_sa_move_encap(db, c, htons(4500), htons(4501)), 0);
+	mutex_unlock(&db->lock);
+	KUNIT_EXPECT_TRUE(test, nfipsec_sadb_encap_port(db, htons(4501)));
+	KUNIT_EXPECT_TRUE(test, nfipsec_sadb_encap_port(db, htons(4500)));
+	KUNIT_EXPECT_EQ(test, db->encap_count, 3U);
+
 	mutex_lock(&db->lock);
 	nfipsec_sa_remove(db, a);
 	mutex_unlock(&db->lock);

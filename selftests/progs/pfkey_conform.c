@@ -1604,6 +1604,7 @@ static void x_everything(struct mb *m, uint32_t spi)
 
 static void group_extensions(void)
 {
+	uint32_t natt_spi;
 	struct mb m;
 
 	quiet_flush();
@@ -1643,6 +1644,32 @@ static void group_extensions(void)
 	ext_case("policy_in_add", x_policy_ext);
 	ext_case("x_replay", x_x_replay);
 	ext_case("everything", x_everything);
+
+	/*
+	 * UPDATE of a live ESP-in-UDP SA moves it to new ports (what an IKE
+	 * daemon does after a NAT rebinding; af_key copies the encapsulation
+	 * into the live state); without NAT-T, or with another type, EINVAL.
+	 */
+	natt_spi = ext_spi++;
+	step("ext.natt_move.add");
+	mb_esp_std(&m, SADB_ADD, natt_spi);
+	mb_natt(&m, 2, 4500, 4501);
+	xsend(A, &m, CM_BRIEF);
+	step("ext.natt_move.update_ports");
+	mb_esp_std(&m, SADB_UPDATE, natt_spi);
+	mb_natt(&m, 2, 4600, 4601);
+	xsend(A, &m, CM_BRIEF);
+	step("ext.natt_move.get");
+	get_full(SADB_SATYPE_ESP, natt_spi, S4, D4);
+	step("ext.natt_move.update_without_natt");
+	mb_esp_std(&m, SADB_UPDATE, natt_spi);
+	xsend(A, &m, CM_FULL);
+	step("ext.natt_move.update_type1");
+	mb_esp_std(&m, SADB_UPDATE, natt_spi);
+	mb_natt(&m, 1, 4600, 4601);
+	xsend(A, &m, CM_FULL);
+	step("ext.natt_move.get_unchanged");
+	get_full(SADB_SATYPE_ESP, natt_spi, S4, D4);
 
 	/* IPv6 SAs, with flow label and scope in the sockaddrs. */
 	step("ext.inet6.add");

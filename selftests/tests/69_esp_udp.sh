@@ -22,7 +22,8 @@
 # changed: transport mode needs natt_cksum_policy's handling), UDP/4500
 # and no bare ESP on xf's side (nft counters), nf's natt_in/natt_out.
 # Then: natt_cksum_policy=1 (checksums recomputed) with TCP xf -> nf;
-# SADB_X_NAT_T_NEW_MAPPING when the peer's port is not the SA's; hostile
+# SADB_X_NAT_T_NEW_MAPPING when the peer's port is not the SA's; UPDATE
+# of live SAs to new ports (inbound and outbound), and of the type refused; hostile
 # datagrams to nf's port 4500 from r (junk, short, bad UDP length, ESP
 # with an unknown SPI; IKE and keepalives pass), each dropped or passed
 # and counted.
@@ -79,9 +80,11 @@ ip netns exec xf nft -f - <<'EOF'
 table inet c69 {
 	counter udp4500 { }
 	counter bare_esp { }
+	counter udp4501 { }
 	chain in {
 		type filter hook input priority 0; policy accept;
 		udp dport 4500 counter name udp4500
+		udp dport 4501 counter name udp4501
 		meta l4proto 50 counter name bare_esp
 	}
 }
@@ -251,6 +254,33 @@ tap_check "it names SA 0x6908 and the peer's address and port 4500 (af_key's lay
 	grep -q "^X_NAT_T_NEW_MAPPING satype=esp spi=0x6908 src=$X4 sport=4499 dst=$X4 dport=4500" "$OUT"
 tap_is "one NEW_MAPPING for 3 packets from the new port (natt_new_mapping)" \
 	"$(( $(stat_of natt_new_mapping) - before ))" 1
+
+# --- UPDATE of a mature SA moves it to new ports ---------------------------------
+# What an IKE daemon does after a NEW_MAPPING (strongSwan's kernel-pfkey:
+# GET, then UPDATE with the new NAT-T ports; af_key copies them into the
+# live state).  The inbound SA takes the peer's port 4500: no more
+# NEW_MAPPING, and dumps show the port.
+before=$(stat_of natt_new_mapping)
+tap_check "UPDATE of the live inbound SA 0x6908 to the peer's port 4500" \
+	ip netns exec nf "$SETKEY" -c <<<"update $X4[4500] $N4[4500] esp-udp 0x6908 -m transport -E aes-gcm-16 $K20;"
+ip netns exec nf ping -n -c 3 -i 0.2 -W 2 $X4 >/dev/null
+tap_is "no NEW_MAPPING for packets from that port any more (natt_new_mapping)" \
+	"$(( $(stat_of natt_new_mapping) - before ))" 0
+tap_check "setkey -D shows 0x6908 with sport 4500" \
+	sh -c "ip netns exec nf '$SETKEY' -D | grep -q '^$X4\\[4500\\] $N4\\[4500\\]'"
+# The outbound SA goes to port 4501 (nothing listens there on xf): the
+# packets follow at once; then back to 4500, and traffic flows again.
+u=$(xf_count udp4501)
+tap_check "UPDATE of the live outbound SA 0x6907 to port 4501" \
+	ip netns exec nf "$SETKEY" -c <<<"update $N4[4500] $X4[4501] esp-udp 0x6907 -m transport -E aes-gcm-16 $K20;"
+ip netns exec nf ping -n -c 2 -i 0.2 -W 1 $X4 >/dev/null
+tap_check "nf's ESP in UDP now reaches xf on port 4501 (nft: $u -> $(xf_count udp4501))" \
+	test "$(xf_count udp4501)" -ge $((u + 2))
+tap_check_fails "UPDATE of it without NAT-T (a change of encapsulation): refused, as af_key does" \
+	ip netns exec nf "$SETKEY" -c <<<"update $N4 $X4 esp 0x6907 -m transport -E aes-gcm-16 $K20;"
+tap_check "UPDATE of 0x6907 back to port 4500" \
+	ip netns exec nf "$SETKEY" -c <<<"update $N4[4500] $X4[4500] esp-udp 0x6907 -m transport -E aes-gcm-16 $K20;"
+tap_check "nf and xf talk again" ip netns exec nf ping -n -c 2 -i 0.2 -W 2 -w 8 $X4
 
 # --- hostile datagrams to nf's port 4500, from r ------------------------------------
 # From a random port of r's: only nf's destination port makes it a
