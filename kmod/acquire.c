@@ -248,16 +248,14 @@ static void put_proposal(struct sk_buff *skb, u8 proto, const bool *ok,
 	prop->sadb_prop_len = (skb->len - start) / 8;
 }
 
-static struct sk_buff *acquire_msg(const struct acq_req *q, u32 seq)
+static struct sk_buff *acquire_msg(const struct acq_req *q, u32 seq, const bool *ok)
 {
-	bool ok[NFIPSEC_ALG_MAX] = {};
 	struct sadb_x_policy *xp;
 	struct sadb_msg *h;
 	struct sk_buff *skb;
 	unsigned int max;
 	size_t len;
 
-	usable_algs(ok);
 	len = sizeof(struct sadb_msg) +
 	      2 * (sizeof(struct sadb_address) + pfkey_sockaddr_bytes(q->family)) +
 	      sizeof(struct sadb_x_policy) + sizeof(struct sadb_prop);
@@ -298,7 +296,7 @@ static int keep_addresses(struct nfipsec_sa *sa, const struct acq_req *q)
 	return sa->kept ? 0 : -ENOMEM;
 }
 
-static void acquire_one(struct nfipsec_net *nn, const struct acq_req *q)
+static void acquire_one(struct nfipsec_net *nn, const struct acq_req *q, const bool *ok)
 {
 	struct nfipsec_sadb *db = &nn->sadb;
 	struct nfipsec_sa *sa;
@@ -336,7 +334,7 @@ static void acquire_one(struct nfipsec_net *nn, const struct acq_req *q)
 	mutex_unlock(&db->lock);
 	nfipsec_sa_put(sa);
 
-	skb = acquire_msg(q, seq);
+	skb = acquire_msg(q, seq, ok);
 	if (!skb) {
 		nfipsec_stats_inc(&nn->stats, NFIPSEC_STAT_PFKEY_OUT_DROP_NOMEM);
 		return;
@@ -353,11 +351,21 @@ static void acquire_work(struct work_struct *w)
 {
 	struct nfipsec_net *nn = container_of(w, struct nfipsec_net, acq_work);
 	struct llist_node *list = llist_reverse_order(llist_del_all(&nn->acq_queue));
+	bool ok[NFIPSEC_ALG_MAX] = {};
 	struct acq_req *q, *tmp;
 
+	if (!list)
+		return;
+	/*
+	 * What the kernel can run, asked once per batch and before cfg_lock:
+	 * the first asking (and one after alg.c's NO_RECHECK) may load modules
+	 * and self-test new algorithm instances, which took 79 s in a busy
+	 * TCG guest, and the namespace's PF_KEY messages must not wait for it.
+	 */
+	usable_algs(ok);
 	mutex_lock(&nn->cfg_lock);
 	llist_for_each_entry_safe(q, tmp, list, node) {
-		acquire_one(nn, q);
+		acquire_one(nn, q, ok);
 		atomic_dec(&nn->acq_pending);
 		kfree(q);
 	}
