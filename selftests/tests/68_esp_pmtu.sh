@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # nfipsec: timeout 600
-# nfipsec: kernels 6.1 6.12
+# nfipsec: kernels 6.1 6.12 debug
 #
 # Path-MTU feedback on the outbound path (pkt_out.c, out_too_big()): a
 # packet too big for the route once protected is answered with ICMP
