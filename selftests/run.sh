@@ -230,8 +230,18 @@ BENIGN_RE=(
 	'KernelAddressSanitizer initialized'
 )
 
+# Is LINE a splat line: SPLAT_RE, and none of BENIGN_RE?
+is_splat() {	# LINE
+	local b
+	[[ $1 =~ $SPLAT_RE ]] || return 1
+	for b in "${BENIGN_RE[@]}"; do
+		[[ $1 =~ $b ]] && return 1
+	done
+	return 0
+}
+
 scan_splats() {	# KERNEL CONSOLE_LOG
-	local k=$1 logf=$2 n=0 lineno=0 last_hdr=-100 cur_test=boot line b benign
+	local k=$1 logf=$2 n=0 lineno=0 last_hdr=-100 cur_test=boot line
 	while IFS= read -r line; do
 		lineno=$((lineno + 1))
 		line=${line%$'\r'}
@@ -240,11 +250,7 @@ scan_splats() {	# KERNEL CONSOLE_LOG
 		*"nfipsec-run: end "*) cur_test="after ${line##*nfipsec-run: end }"; continue ;;
 		esac
 		if [[ $line =~ $SPLAT_RE ]]; then
-			benign=0
-			for b in "${BENIGN_RE[@]}"; do
-				[[ $line =~ $b ]] && benign=1
-			done
-			[ $benign = 1 ] && continue
+			is_splat "$line" || continue
 			last_hdr=$lineno
 		elif [[ $line == *"Call Trace"* ]] && [ $((lineno - last_hdr)) -gt 60 ]; then
 			last_hdr=$lineno
@@ -261,15 +267,10 @@ scan_splats() {	# KERNEL CONSOLE_LOG
 
 # The first splat line of CONSOLE_LOG (benign lines excepted), if any.
 first_splat() {	# CONSOLE_LOG
-	local line b benign
+	local line
 	while IFS= read -r line; do
 		line=${line%$'\r'}
-		[[ $line =~ $SPLAT_RE ]] || continue
-		benign=0
-		for b in "${BENIGN_RE[@]}"; do
-			[[ $line =~ $b ]] && benign=1
-		done
-		[ $benign = 0 ] && printf '%s\n' "$line" && return 0
+		is_splat "$line" && printf '%s\n' "$line" && return 0
 	done < "$1"
 	return 1
 }
